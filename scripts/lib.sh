@@ -1,0 +1,40 @@
+# SPDX-License-Identifier: GPL-2.0
+# Common settings for the zram-rs scripts. Sourced, never run.
+
+set -euo pipefail
+
+ZRS_TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Everything generated lives outside the clone, keyed so that a change of
+# kernel version or config fragment builds a new tree beside the old one.
+ZRS_CACHE=${ZRAM_RS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/zram-rs}
+
+KVER_DEB=7.3
+# Debian's linux-source package, from trixie-backports.
+KSRC_PKG=linux-source-7.3
+KSRC_PKG_VERSION=7.3.4-1~bpo13+1
+KSRC_SUITE=trixie-backports
+KSRC_MIRROR=http://deb.debian.org/debian
+KSRC_DIR=$ZRS_CACHE/src/linux-$KSRC_PKG_VERSION
+
+LLVM_SUFFIX=-19
+export LIBCLANG_PATH=/usr/lib/llvm-19/lib
+BINDGEN_VERSION=0.73.2
+export PATH=$HOME/.cargo/bin:$PATH
+
+# Make sure rustc is the one rustup manages, whatever PATH a caller has.
+RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-}
+
+msg() { printf '[zram-rs] %s\n' "$*" >&2; }
+die() { printf '[zram-rs] error: %s\n' "$*" >&2; exit 1; }
+
+# Hash of a config fragment set: base + the named flavour.
+config_hash() {
+	local flavour=$1
+	cat "$ZRS_TOP/kconfig/base.config" "$ZRS_TOP/kconfig/$flavour.config" |
+		sha256sum | cut -c1-12
+}
+
+kbuild_dir() {
+	local flavour=$1
+	echo "$ZRS_CACHE/build/$KSRC_PKG_VERSION-$flavour-$(config_hash "$flavour")"
+}
