@@ -1,0 +1,104 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The C edge of zram-rs: what the Rust `kernel` crate has no abstraction
+ * for (bio-based gendisks, sysfs attribute tables, the control class,
+ * cpuhp multistate, per-CPU memory, crypto acomp, zsmalloc, bit-wait locks),
+ * as plain functions with simple types. src/ffi/sys.rs declares the same
+ * prototypes for Rust; keep the two in step.
+ *
+ * Functions named zrs_rs_* are implemented in Rust (src/ffi/) and called
+ * from here.
+ */
+#ifndef ZRS_HELPERS_H
+#define ZRS_HELPERS_H
+
+#include <linux/types.h>
+
+struct gendisk;
+struct zs_pool;
+struct crypto_acomp;
+struct acomp_req;
+struct hlist_node;
+
+/* Disk. */
+struct gendisk *zrs_disk_alloc(int major, int minor, void *priv);
+int zrs_disk_add(struct gendisk *disk);
+void zrs_disk_del(struct gendisk *disk);
+void zrs_disk_put(struct gendisk *disk);
+void zrs_disk_set_capacity(struct gendisk *disk, u64 sectors);
+int zrs_disk_claim(struct gendisk *disk, bool *claim);
+void zrs_disk_unclaim(struct gendisk *disk, bool *claim);
+bool zrs_disk_is_open(struct gendisk *disk, bool *claim);
+void zrs_disk_sync(struct gendisk *disk);
+int zrs_register_blkdev(const char *name);
+void zrs_unregister_blkdev(int major, const char *name);
+
+/* The zram-control class. */
+int zrs_control_register(void *priv);
+void zrs_control_unregister(void);
+
+/* CPU hotplug multistate. */
+struct zrs_hp_node;
+size_t zrs_hp_node_size(void);
+void zrs_hp_node_init(struct zrs_hp_node *n, void *priv);
+int zrs_cpuhp_setup(void);
+void zrs_cpuhp_remove(int state);
+int zrs_cpuhp_add_instance(int state, struct zrs_hp_node *n);
+int zrs_cpuhp_remove_instance(int state, struct zrs_hp_node *n);
+
+/* Per-CPU memory. */
+void *zrs_percpu_alloc(size_t size, size_t align);
+void zrs_percpu_free(void *pcpu);
+void *zrs_per_cpu_ptr(void *pcpu, unsigned int cpu);
+void *zrs_raw_cpu_ptr(void *pcpu);
+int zrs_next_possible_cpu(int prev);
+int zrs_cpu_to_node(unsigned int cpu);
+
+/* Crypto acomp (synchronous implementations only). */
+bool zrs_acomp_has(const char *name);
+int zrs_acomp_new(const char *name, int node, struct crypto_acomp **tfm,
+		  struct acomp_req **req);
+void zrs_acomp_free(struct crypto_acomp *tfm, struct acomp_req *req);
+int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
+		  unsigned int slen, void *dst, unsigned int *dlen);
+
+/* zsmalloc. */
+struct zs_pool *zrs_zs_create(const char *name);
+void zrs_zs_destroy(struct zs_pool *pool);
+unsigned long zrs_zs_malloc(struct zs_pool *pool, size_t size, int nid);
+void zrs_zs_free(struct zs_pool *pool, unsigned long handle);
+size_t zrs_zs_huge_class_size(struct zs_pool *pool);
+unsigned long zrs_zs_total_pages(struct zs_pool *pool);
+unsigned long zrs_zs_compact(struct zs_pool *pool);
+unsigned long zrs_zs_pages_compacted(struct zs_pool *pool);
+void *zrs_zs_read_begin(struct zs_pool *pool, unsigned long handle,
+			size_t len, void *local_copy);
+void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, size_t len,
+		     void *mem);
+void zrs_zs_write(struct zs_pool *pool, unsigned long handle, const void *src,
+		  size_t len);
+
+/* Slot lock: a sleeping bit lock on one word of the slot table. */
+void zrs_slot_lock(unsigned long *word, unsigned int bit);
+bool zrs_slot_trylock(unsigned long *word, unsigned int bit);
+void zrs_slot_unlock(unsigned long *word, unsigned int bit);
+
+/* Misc. */
+u32 zrs_boottime_seconds(void);
+void *zrs_vzalloc(size_t size);
+void zrs_vfree(void *p);
+
+/* Implemented in Rust. */
+int zrs_rs_open(void *priv);
+int zrs_rs_rw(void *priv, bool write, void *mem, unsigned int len, u64 sector);
+int zrs_rs_discard(void *priv, u64 sector, u32 bytes);
+void zrs_rs_slot_free_notify(void *priv, unsigned long index);
+ssize_t zrs_rs_attr_show(void *priv, const char *name, char *buf);
+ssize_t zrs_rs_attr_store(void *priv, const char *name, const char *buf,
+			  size_t len);
+int zrs_rs_hot_add(void *priv);
+ssize_t zrs_rs_hot_remove(void *priv, const char *buf, size_t len);
+int zrs_rs_cpu_prepare(void *priv, unsigned int cpu);
+int zrs_rs_cpu_dead(void *priv, unsigned int cpu);
+
+#endif

@@ -1,0 +1,181 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Parsers for what users write to sysfs, with the C kernel's semantics.
+//!
+//! The C zram reads sizes with `memparse()` and numbers with `kstrto*()`;
+//! scripts depend on exactly what those accept, so these are faithful
+//! re-implementations over byte slices (sysfs hands stores a byte buffer).
+
+/// Page size of the block device's slots (4 KiB on every arch we build for).
+pub const PAGE_SHIFT: u32 = 12;
+/// Bytes in one page.
+pub const PAGE_SIZE: u64 = 1 << PAGE_SHIFT;
+
+/// `_parse_integer_fixup_radix()`: with base 0, pick 16 for `0x` followed by
+/// a hex digit, 8 for a leading `0`, else 10; skip a `0x` prefix in base 16.
+fn fixup_radix(s: &[u8], base: u32) -> (u32, usize) {
+    let at = |i: usize| s.get(i).copied().unwrap_or(0);
+    let mut base = base;
+    if base == 0 {
+        base = if at(0) == b'0' {
+            if at(1).eq_ignore_ascii_case(&b'x') && at(2).is_ascii_hexdigit() {
+                16
+            } else {
+                8
+            }
+        } else {
+            10
+        };
+    }
+    if base == 16 && at(0) == b'0' && at(1).eq_ignore_ascii_case(&b'x') {
+        (base, 2)
+    } else {
+        (base, 0)
+    }
+}
+
+/// `_parse_integer()`: digits consumed, value (saturated to `u64::MAX`) and
+/// whether it overflowed.
+fn parse_digits(s: &[u8], base: u32) -> (usize, u64, bool) {
+    let mut res: u64 = 0;
+    let mut overflow = false;
+    let mut n = 0;
+    for &c in s {
+        let val = match c {
+            b'0'..=b'9' => u32::from(c - b'0'),
+            b'a'..=b'f' => u32::from(c - b'a') + 10,
+            b'A'..=b'F' => u32::from(c - b'A') + 10,
+            _ => break,
+        };
+        if val >= base {
+            break;
+        }
+        match res
+            .checked_mul(u64::from(base))
+            .and_then(|r| r.checked_add(u64::from(val)))
+        {
+            Some(r) => res = r,
+            None => {
+                res = u64::MAX;
+                overflow = true;
+            }
+        }
+        n += 1;
+    }
+    (n, res, overflow)
+}
+
+/// `memparse()`: a number in C notation (decimal, `0x` hex, `0` octal) with
+/// an optional binary suffix `K`, `M`, `G`, `T`, `P` or `E`. Returns the
+/// value (saturated at `u64::MAX` on overflow) and the bytes consumed.
+/// Garbage parses as 0, which callers treat as invalid, exactly as zram does.
+pub fn memparse(s: &[u8]) -> (u64, usize) {
+    let (base, prefix) = fixup_radix(s, 0);
+    let (n, mut val, _) = parse_digits(&s[prefix..], base);
+    let mut end = prefix + n;
+    let shl = match s.get(end).copied() {
+        Some(b'E' | b'e') => 60,
+        Some(b'P' | b'p') => 50,
+        Some(b'T' | b't') => 40,
+        Some(b'G' | b'g') => 30,
+        Some(b'M' | b'm') => 20,
+        Some(b'K' | b'k') => 10,
+        _ => 0,
+    };
+    if shl != 0 && end != 0 {
+        val = if val.leading_zeros() < shl { u64::MAX } else { val << shl };
+        end += 1;
+    }
+    (val, end)
+}
+
+/// Errors of the `kstrto*()` family, mapped to the errno they return.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParseError {
+    /// Not a number (`-EINVAL`).
+    Invalid,
+    /// Out of range for the type (`-ERANGE`).
+    Range,
+}
+
+/// `kstrtoull()`: an optional `+`, digits in `base` (0 detects it), then at
+/// most one trailing newline and nothing else.
+pub fn kstrtoull(s: &[u8], base: u32) -> Result<u64, ParseError> {
+    let s = s.strip_prefix(b"+").unwrap_or(s);
+    let (base, prefix) = fixup_radix(s, base);
+    let (n, val, overflow) = parse_digits(&s[prefix..], base);
+    if n == 0 {
+        return Err(ParseError::Invalid);
+    }
+    if overflow {
+        return Err(ParseError::Range);
+    }
+    match &s[prefix + n..] {
+        b"" | b"\n" => Ok(val),
+        _ => Err(ParseError::Invalid),
+    }
+}
+
+/// `kstrtouint()`.
+pub fn kstrtouint(s: &[u8], base: u32) -> Result<u32, ParseError> {
+    u32::try_from(kstrtoull(s, base)?).map_err(|_| ParseError::Range)
+}
+
+/// `kstrtoint()`: a signed variant, used for device ids.
+pub fn kstrtoint(s: &[u8], base: u32) -> Result<i32, ParseError> {
+    if let Some(rest) = s.strip_prefix(b"-") {
+        let v = kstrtoull(rest, base)?;
+        if v > 1 << 31 {
+            return Err(ParseError::Range);
+        }
+        // v <= 2^31, so the negation fits in an i64 and then in an i32.
+        return i32::try_from(-(v as i64)).map_err(|_| ParseError::Range);
+    }
+    i32::try_from(kstrtoull(s, base)?).map_err(|_| ParseError::Range)
+}
+
+/// `kstrtobool()`: the first byte decides (`y`/`Y`/`1`/`on` true,
+/// `n`/`N`/`0`/`off` false).
+pub fn kstrtobool(s: &[u8]) -> Result<bool, ParseError> {
+    match s {
+        [b'y' | b'Y' | b'1', ..] => Ok(true),
+        [b'n' | b'N' | b'0', ..] => Ok(false),
+        [b'o' | b'O', b'n' | b'N', ..] => Ok(true),
+        [b'o' | b'O', b'f' | b'F', ..] => Ok(false),
+        _ => Err(ParseError::Invalid),
+    }
+}
+
+/// `strim()` on a byte slice: drop leading and trailing ASCII whitespace.
+pub fn trim(s: &[u8]) -> &[u8] {
+    let is_space = |c: &u8| matches!(*c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
+    let start = s.iter().position(|c| !is_space(c)).unwrap_or(s.len());
+    let end = s.iter().rposition(|c| !is_space(c)).map_or(start, |e| e + 1);
+    &s[start..end]
+}
+
+/// `sysfs_streq()`: equal, ignoring one trailing newline on either side.
+pub fn sysfs_streq(a: &[u8], b: &[u8]) -> bool {
+    let a = a.strip_suffix(b"\n").unwrap_or(a);
+    let b = b.strip_suffix(b"\n").unwrap_or(b);
+    a == b
+}
+
+/// `PAGE_ALIGN()` for a 64-bit size, wrapping as the C macro does.
+pub fn page_align(size: u64) -> u64 {
+    size.wrapping_add(PAGE_SIZE - 1) & !(PAGE_SIZE - 1)
+}
+
+/// What `disksize_store()` makes of its input: the size in bytes, page
+/// aligned, or `None` for `-EINVAL` (zero, garbage, or a size that wraps).
+pub fn disksize(s: &[u8]) -> Option<u64> {
+    let (size, _) = memparse(s);
+    if size == 0 {
+        return None;
+    }
+    let size = page_align(size);
+    if size == 0 {
+        return None;
+    }
+    Some(size)
+}

@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+use zram_rs_logic::logic::parse::*;
+
+#[test]
+fn memparse_suffixes_and_bases() {
+    assert_eq!(memparse(b"4096"), (4096, 4));
+    assert_eq!(memparse(b"1K"), (1024, 2));
+    assert_eq!(memparse(b"512M\n"), (512 << 20, 4));
+    assert_eq!(memparse(b"1G"), (1 << 30, 2));
+    assert_eq!(memparse(b"1g"), (1 << 30, 2));
+    assert_eq!(memparse(b"2T"), (2 << 40, 2));
+    assert_eq!(memparse(b"1P"), (1 << 50, 2));
+    assert_eq!(memparse(b"1E"), (1 << 60, 2));
+    assert_eq!(memparse(b"0x1000"), (4096, 6));
+    assert_eq!(memparse(b"010"), (8, 3));
+    // "0x" without a hex digit is octal 0 followed by garbage.
+    assert_eq!(memparse(b"0xg"), (0, 1));
+    assert_eq!(memparse(b"12abc"), (12, 2));
+    assert_eq!(memparse(b"0x12abc"), (0x12abc, 7));
+    assert_eq!(memparse(b"12xyz"), (12, 2));
+}
+
+#[test]
+fn memparse_garbage_and_overflow() {
+    assert_eq!(memparse(b""), (0, 0));
+    assert_eq!(memparse(b"abc"), (0, 0));
+    // A suffix with no number before it is not consumed.
+    assert_eq!(memparse(b"G"), (0, 0));
+    assert_eq!(memparse(b" 1G"), (0, 0));
+    assert_eq!(memparse(b"-1"), (0, 0));
+    assert_eq!(memparse(b"99999999999999999999999").0, u64::MAX);
+    assert_eq!(memparse(b"16E").0, u64::MAX);
+    assert_eq!(memparse(b"15E").0, 15 << 60);
+}
+
+#[test]
+fn disksize_rounds_to_pages() {
+    assert_eq!(disksize(b"1G\n"), Some(1 << 30));
+    assert_eq!(disksize(b"1"), Some(4096));
+    assert_eq!(disksize(b"4097"), Some(8192));
+    assert_eq!(disksize(b"0"), None);
+    assert_eq!(disksize(b"garbage"), None);
+    assert_eq!(disksize(b"\n"), None);
+    // Saturated to u64::MAX, then PAGE_ALIGN wraps to 0: -EINVAL, as in C.
+    assert_eq!(disksize(b"99999999999999999999999"), None);
+}
+
+#[test]
+fn kstrtoull_is_strict() {
+    assert_eq!(kstrtoull(b"42", 10), Ok(42));
+    assert_eq!(kstrtoull(b"42\n", 10), Ok(42));
+    assert_eq!(kstrtoull(b"+42", 10), Ok(42));
+    assert_eq!(kstrtoull(b"0x10", 0), Ok(16));
+    assert_eq!(kstrtoull(b"0x10", 16), Ok(16));
+    assert_eq!(kstrtoull(b"010", 0), Ok(8));
+    assert_eq!(kstrtoull(b"42\n\n", 10), Err(ParseError::Invalid));
+    assert_eq!(kstrtoull(b" 42", 10), Err(ParseError::Invalid));
+    assert_eq!(kstrtoull(b"", 10), Err(ParseError::Invalid));
+    assert_eq!(kstrtoull(b"-1", 10), Err(ParseError::Invalid));
+    assert_eq!(kstrtoull(b"4x", 10), Err(ParseError::Invalid));
+    assert_eq!(kstrtoull(b"18446744073709551615", 10), Ok(u64::MAX));
+    assert_eq!(kstrtoull(b"18446744073709551616", 10), Err(ParseError::Range));
+    assert_eq!(kstrtouint(b"4294967296", 10), Err(ParseError::Range));
+    assert_eq!(kstrtouint(b"4294967295", 10), Ok(u32::MAX));
+}
+
+#[test]
+fn kstrtoint_signs() {
+    assert_eq!(kstrtoint(b"-1", 10), Ok(-1));
+    assert_eq!(kstrtoint(b"-2147483648", 10), Ok(i32::MIN));
+    assert_eq!(kstrtoint(b"-2147483649", 10), Err(ParseError::Range));
+    assert_eq!(kstrtoint(b"2147483648", 10), Err(ParseError::Range));
+    assert_eq!(kstrtoint(b"--1", 10), Err(ParseError::Invalid));
+}
+
+#[test]
+fn bools_trim_streq() {
+    assert_eq!(kstrtobool(b"1"), Ok(true));
+    assert_eq!(kstrtobool(b"Yes"), Ok(true));
+    assert_eq!(kstrtobool(b"on"), Ok(true));
+    assert_eq!(kstrtobool(b"off"), Ok(false));
+    assert_eq!(kstrtobool(b"0\n"), Ok(false));
+    assert_eq!(kstrtobool(b"o"), Err(ParseError::Invalid));
+    assert_eq!(kstrtobool(b""), Err(ParseError::Invalid));
+    assert_eq!(trim(b"  lz4 \n"), b"lz4");
+    assert_eq!(trim(b" \n "), b"");
+    assert!(sysfs_streq(b"lz4\n", b"lz4"));
+    assert!(!sysfs_streq(b"lz4\n\n", b"lz4"));
+}
