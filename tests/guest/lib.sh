@@ -1,0 +1,36 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for guest tests. Sourced by tests/guest/*.sh (busybox ash or bash).
+# A test exits 0 to pass, 77 to skip (reason via skip), anything else fails.
+
+fail() {
+	echo "FAIL: $*" | tee -a /tmp/fail-reason >&2
+	exit 1
+}
+skip() {
+	echo "$*" > /tmp/skip-reason
+	echo "SKIP: $*"
+	exit 77
+}
+log() { echo "[$ZRS_TEST] $*"; }
+# Structured data for the host (benchmarks): one line on the results port.
+emit() { echo "ZRS-DATA $ZRS_TEST $*" > /dev/ttyS1; }
+
+expect_eq() { # what got want
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
+# Write VALUE to FILE in one write(2) and print the errno name (or OK).
+# Uses the static helper when present, so the exact errno is checked.
+sysfs_write() { # file value
+	zrs-write "$1" "$2"
+}
+expect_write() { # file value errno
+	local r
+	r=$(sysfs_write "$1" "$2")
+	[ "$r" = "$3" ] || fail "write '$2' > $1: got $r, want $3"
+}
+
+# Our module, or the C zram if ZRS_DRIVER=c.
+driver_module() {
+	if [ "${ZRS_DRIVER:-rs}" = c ]; then echo zram; else echo zram_rs; fi
+}
