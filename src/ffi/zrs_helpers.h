@@ -21,11 +21,12 @@ struct acomp_req;
 struct hlist_node;
 
 /* Disk. */
-struct gendisk *zrs_disk_alloc(int major, int minor, void *priv);
-int zrs_disk_add(struct gendisk *disk);
+struct gendisk *zrs_disk_alloc(int major, int minor);
+int zrs_disk_add(struct gendisk *disk, void *priv);
 void zrs_disk_del(struct gendisk *disk);
 void zrs_disk_put(struct gendisk *disk);
 void zrs_disk_set_capacity(struct gendisk *disk, u64 sectors);
+void zrs_disk_clear(struct gendisk *disk);
 int zrs_disk_claim(struct gendisk *disk, bool *claim);
 void zrs_disk_unclaim(struct gendisk *disk, bool *claim);
 bool zrs_disk_is_open(struct gendisk *disk, bool *claim);
@@ -39,20 +40,12 @@ void zrs_control_unregister(void);
 
 /* CPU hotplug multistate. */
 struct zrs_hp_node;
-size_t zrs_hp_node_size(void);
-void zrs_hp_node_init(struct zrs_hp_node *n, void *priv);
+struct zrs_hp_node *zrs_hp_node_new(void *priv);
+void zrs_hp_node_free(struct zrs_hp_node *n);
 int zrs_cpuhp_setup(void);
 void zrs_cpuhp_remove(int state);
 int zrs_cpuhp_add_instance(int state, struct zrs_hp_node *n);
 int zrs_cpuhp_remove_instance(int state, struct zrs_hp_node *n);
-
-/* Per-CPU memory. */
-void *zrs_percpu_alloc(size_t size, size_t align);
-void zrs_percpu_free(void *pcpu);
-void *zrs_per_cpu_ptr(void *pcpu, unsigned int cpu);
-void *zrs_raw_cpu_ptr(void *pcpu);
-int zrs_next_possible_cpu(int prev);
-int zrs_cpu_to_node(unsigned int cpu);
 
 /* Crypto acomp (synchronous implementations only). */
 bool zrs_acomp_has(const char *name);
@@ -85,8 +78,7 @@ void zrs_slot_unlock(unsigned long *word, unsigned int bit);
 
 /* Misc. */
 u32 zrs_boottime_seconds(void);
-void *zrs_vzalloc(size_t size);
-void zrs_vfree(void *p);
+int zrs_cpu_to_node(unsigned int cpu);
 
 /* Implemented in Rust. */
 int zrs_rs_open(void *priv);

@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A bio-based gendisk whose callbacks reach a Rust object.
+
+use super::sys;
+use core::cell::UnsafeCell;
+use kernel::error::{from_err_ptr, to_result};
+use kernel::ffi::c_void;
+use kernel::prelude::*;
+use kernel::sync::atomic::{Acquire, Atomic, Release};
+use kernel::sync::Arc;
+
+/// A block device major registered with the name the C zram uses.
+///
+/// # Invariants
+///
+/// `major` was returned by `register_blkdev` and is released on drop.
+pub(crate) struct Major {
+    major: i32,
+}
+
+impl Major {
+    /// Register a dynamic major named `zram` (as in /proc/devices).
+    pub(crate) fn register() -> Result<Self> {
+        // SAFETY: a static NUL-terminated name.
+        let major = unsafe { sys::zrs_register_blkdev(c"zram".as_char_ptr()) };
+        if major <= 0 {
+            return Err(if major < 0 {
+                Error::from_errno(major)
+            } else {
+                EBUSY
+            });
+        }
+        Ok(Major { major })
+    }
+
+    /// The major number.
+    pub(crate) fn get(&self) -> i32 {
+        self.major
+    }
+}
+
+impl Drop for Major {
+    fn drop(&mut self) {
+        // SAFETY: registered by us under this name (type invariant).
+        unsafe { sys::zrs_unregister_blkdev(self.major, c"zram".as_char_ptr()) };
+    }
+}
+
+/// A gendisk, created with capacity 0, whose `private_data` is a counted
+/// reference to its owner `T` while the disk is live.
+///
+/// # Invariants
+///
+/// `disk` is a valid gendisk from `blk_alloc_disk`, owned here (`put_disk`
+/// on drop). While `owner` is non-null the disk is added and its
+/// `private_data` is `owner`, a pointer from `Arc::into_raw` that this
+/// object owns; it is released only after `del_gendisk` returned, when no
+/// callback can be running any more. `claim` is only accessed with the
+/// disk's `open_mutex` held.
+pub(crate) struct Disk<T> {
+    disk: *mut sys::gendisk,
+    owner: Atomic<*mut T>,
+    claim: UnsafeCell<bool>,
+}
+
+// SAFETY: the gendisk may be used from any thread; `claim` is serialised by
+// `open_mutex` (type invariant) and `owner` is atomic.
+unsafe impl<T: Send + Sync> Send for Disk<T> {}
+// SAFETY: as above.
+unsafe impl<T: Send + Sync> Sync for Disk<T> {}
+
+impl<T> Disk<T> {
+    /// Allocate `zram<minor>` with the zram queue limits (4 KiB blocks,
+    /// discard and write-zeroes, stable writes, synchronous).
+    pub(crate) fn alloc(major: &Major, minor: i32) -> Result<Self> {
+        // SAFETY: plain values; returns a disk or an ERR_PTR.
+        let disk = from_err_ptr(unsafe { sys::zrs_disk_alloc(major.get(), minor) })?;
+        // INVARIANT: a valid new disk, not added yet.
+        Ok(Disk {
+            disk,
+            owner: Atomic::new(core::ptr::null_mut()),
+            claim: UnsafeCell::new(false),
+        })
+    }
+
+    /// Add the disk, with its sysfs attribute groups, and make `owner` the
+    /// target of its callbacks until `del`.
+    pub(crate) fn add(&self, owner: Arc<T>) -> Result {
+        let p = Arc::into_raw(owner).cast_mut();
+        // SAFETY: `disk` is valid and not added (we add once: `owner` is
+        // null); `p` stays valid until we release it in `del` or below.
+        let ret = unsafe { sys::zrs_disk_add(self.disk, p.cast::<c_void>()) };
+        if let Err(e) = to_result(ret) {
+            // SAFETY: from `Arc::into_raw` above; the disk was not added, so
+            // no callback saw `p`.
+            drop(unsafe { Arc::from_raw(p) });
+            return Err(e);
+        }
+        // INVARIANT: added, private_data == p, owned here.
+        self.owner.store(p, Release);
+        Ok(())
+    }
+
+    /// Remove the disk (waits for its sysfs handlers and I/O to finish) and
+    /// release the owner reference. A no-op if it was not added.
+    pub(crate) fn del(&self) {
+        let p = self.owner.xchg(core::ptr::null_mut(), Acquire);
+        if p.is_null() {
+            return;
+        }
+        // SAFETY: the disk is valid and added (owner was non-null).
+        unsafe { sys::zrs_disk_del(self.disk) };
+        // SAFETY: `p` came from `Arc::into_raw` in `add`; after del_gendisk
+        // no callback can use it any more.
+        drop(unsafe { Arc::from_raw(p) });
+    }
+
+    /// Set the capacity and tell user space (uevent).
+    pub(crate) fn set_capacity_sectors(&self, sectors: u64) {
+        // SAFETY: `disk` is valid (type invariant).
+        unsafe { sys::zrs_disk_set_capacity(self.disk, sectors) };
+    }
+
+    /// Capacity 0 and the block layer's I/O statistics zeroed (reset).
+    pub(crate) fn clear(&self) {
+        // SAFETY: `disk` is valid (type invariant).
+        unsafe { sys::zrs_disk_clear(self.disk) };
+    }
+
+    /// Claim the disk for reset or removal: `EBUSY` if it is open or
+    /// already claimed. While claimed, opens fail with `EBUSY`.
+    pub(crate) fn claim(&self) -> Result {
+        // SAFETY: `disk` valid; the helper accesses `claim` only under
+        // `open_mutex` (type invariant).
+        to_result(unsafe { sys::zrs_disk_claim(self.disk, self.claim.get()) })
+    }
+
+    /// Release a claim taken with `claim`.
+    pub(crate) fn unclaim(&self) {
+        // SAFETY: as in `claim`.
+        unsafe { sys::zrs_disk_unclaim(self.disk, self.claim.get()) };
+    }
+
+    /// From the `open` callback only (the block layer holds `open_mutex`):
+    /// whether the disk is claimed.
+    pub(crate) fn claimed_in_open(&self) -> bool {
+        // SAFETY: `disk` valid; we are called from ->open with open_mutex
+        // held (the helper asserts it under lockdep).
+        unsafe { sys::zrs_disk_is_open(self.disk, self.claim.get()) }
+    }
+
+    /// Write back dirty pages and wait for them (`sync_blockdev`).
+    pub(crate) fn sync(&self) {
+        // SAFETY: `disk` valid (type invariant).
+        unsafe { sys::zrs_disk_sync(self.disk) };
+    }
+}
+
+impl<T> Drop for Disk<T> {
+    fn drop(&mut self) {
+        self.del();
+        // SAFETY: `disk` is valid and owned (type invariant), no longer
+        // added, and nothing else references it.
+        unsafe { sys::zrs_disk_put(self.disk) };
+    }
+}
+
+/// Recover the owner from a callback's `private_data`.
+///
+/// # Safety
+///
+/// `p` must be the `private_data` of a live, added `Disk<T>`, and the
+/// returned reference must not outlive the callback (del_gendisk waits for
+/// callbacks before the reference is released).
+pub(crate) unsafe fn owner_from_private<'a, T>(p: *mut c_void) -> &'a T {
+    // SAFETY: by the caller's guarantee `p` is a live `Arc<T>` pointer.
+    unsafe { &*p.cast::<T>() }
+}

@@ -1,0 +1,28 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! The FFI edge: the only place with `unsafe`, raw `bindings` and calls into
+//! the C helpers (`zrs_helpers.c`). Everything here is a small safe type
+//! with documented invariants; the driver above it has no `unsafe`.
+
+pub(crate) mod acomp;
+pub(crate) mod control;
+pub(crate) mod cpuhp;
+pub(crate) mod cpuslots;
+pub(crate) mod disk;
+mod entry;
+pub(crate) mod slots;
+pub(crate) mod srcubox;
+mod sys;
+pub(crate) mod zspool;
+
+/// Seconds since boot, truncated to 32 bits (slot access times).
+pub(crate) fn boottime_seconds() -> u32 {
+    // SAFETY: no arguments, no preconditions.
+    unsafe { sys::zrs_boottime_seconds() }
+}
+
+/// The NUMA node of `cpu`.
+pub(crate) fn cpu_to_node(cpu: u32) -> i32 {
+    // SAFETY: any CPU id is accepted by cpu_to_node on x86-64.
+    unsafe { sys::zrs_cpu_to_node(cpu) }
+}

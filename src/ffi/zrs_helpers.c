@@ -1,0 +1,495 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * zram-rs C helpers: thin wrappers over kernel APIs that are macros,
+ * static inlines, or need static C tables (fops, sysfs attributes, the
+ * control class). No driver logic lives here: every decision is made in
+ * Rust; these functions only translate.
+ */
+#include <linux/blkdev.h>
+#include <linux/cpuhotplug.h>
+#include <linux/crypto.h>
+#include <crypto/acompress.h>
+#include <linux/highmem.h>
+#include <linux/module.h>
+#include <linux/part_stat.h>
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+#include <linux/topology.h>
+#include <linux/wait_bit.h>
+#include <linux/zsmalloc.h>
+
+#include "zrs_helpers.h"
+
+#define ZRS_SECTORS_PER_PAGE_SHIFT (PAGE_SHIFT - SECTOR_SHIFT)
+
+/* ---- bio-based block device ---- */
+
+static void zrs_bio_rw(void *priv, struct bio *bio, bool write)
+{
+	struct bvec_iter iter = bio->bi_iter;
+	unsigned long start = bio_start_io_acct(bio);
+
+	do {
+		u32 offset = (iter.bi_sector & ((1 << ZRS_SECTORS_PER_PAGE_SHIFT) - 1))
+			     << SECTOR_SHIFT;
+		struct bio_vec bv = bio_iter_iovec(bio, iter);
+		void *mem;
+		int ret;
+
+		bv.bv_len = min_t(u32, bv.bv_len, PAGE_SIZE - offset);
+		mem = kmap_local_page(bv.bv_page);
+		ret = zrs_rs_rw(priv, write, mem + bv.bv_offset, bv.bv_len,
+				iter.bi_sector);
+		kunmap_local(mem);
+		if (ret) {
+			/* The C zram fails any page error with an I/O error. */
+			bio->bi_status = BLK_STS_IOERR;
+			break;
+		}
+		if (!write)
+			flush_dcache_page(bv.bv_page);
+		bio_advance_iter_single(bio, &iter, bv.bv_len);
+	} while (iter.bi_size);
+
+	bio_end_io_acct(bio, start);
+	bio_endio(bio);
+}
+
+static void zrs_submit_bio(struct bio *bio)
+{
+	void *priv = bio->bi_bdev->bd_disk->private_data;
+	int ret;
+
+	switch (bio_op(bio)) {
+	case REQ_OP_READ:
+		zrs_bio_rw(priv, bio, false);
+		return;
+	case REQ_OP_WRITE:
+		zrs_bio_rw(priv, bio, true);
+		return;
+	case REQ_OP_DISCARD:
+	case REQ_OP_WRITE_ZEROES:
+		ret = zrs_rs_discard(priv, bio->bi_iter.bi_sector,
+				     bio->bi_iter.bi_size);
+		if (ret)
+			bio->bi_status = BLK_STS_IOERR;
+		bio_endio(bio);
+		return;
+	default:
+		bio->bi_status = BLK_STS_NOTSUPP;
+		bio_endio(bio);
+	}
+}
+
+static int zrs_open(struct gendisk *disk, blk_mode_t mode)
+{
+	return zrs_rs_open(disk->private_data);
+}
+
+/* Called by the swap code with its locks held: must not sleep. */
+static void zrs_slot_free_notify(struct block_device *bdev, unsigned long index)
+{
+	zrs_rs_slot_free_notify(bdev->bd_disk->private_data, index);
+}
+
+static const struct block_device_operations zrs_fops = {
+	.owner = THIS_MODULE,
+	.open = zrs_open,
+	.submit_bio = zrs_submit_bio,
+	.swap_slot_free_notify = zrs_slot_free_notify,
+};
+
+/* Every attribute routes to Rust by name; modes are the C zram's. */
+static ssize_t zrs_attr_show(struct device *dev, struct device_attribute *attr,
+			     char *buf)
+{
+	return zrs_rs_attr_show(dev_to_disk(dev)->private_data, attr->attr.name,
+				buf);
+}
+
+static ssize_t zrs_attr_store(struct device *dev, struct device_attribute *attr,
+			      const char *buf, size_t len)
+{
+	return zrs_rs_attr_store(dev_to_disk(dev)->private_data,
+				 attr->attr.name, buf, len);
+}
+
+#define ZRS_RO(n) struct device_attribute zrs_attr_##n = __ATTR(n, 0444, zrs_attr_show, NULL)
+#define ZRS_WO(n) struct device_attribute zrs_attr_##n = __ATTR(n, 0200, NULL, zrs_attr_store)
+#define ZRS_RW(n) struct device_attribute zrs_attr_##n = \
+	__ATTR(n, 0644, zrs_attr_show, zrs_attr_store)
+
+static ZRS_RW(disksize);
+static ZRS_RO(initstate);
+static ZRS_WO(reset);
+static ZRS_WO(compact);
+static ZRS_WO(mem_limit);
+static ZRS_WO(mem_used_max);
+static ZRS_RW(comp_algorithm);
+static ZRS_RO(io_stat);
+static ZRS_RO(mm_stat);
+static ZRS_RO(debug_stat);
+static ZRS_WO(algorithm_params);
+
+/* Same order as the C zram, so `ls -U` shows the same listing. */
+static struct attribute *zrs_disk_attrs[] = {
+	&zrs_attr_disksize.attr,
+	&zrs_attr_initstate.attr,
+	&zrs_attr_reset.attr,
+	&zrs_attr_compact.attr,
+	&zrs_attr_mem_limit.attr,
+	&zrs_attr_mem_used_max.attr,
+	&zrs_attr_comp_algorithm.attr,
+	&zrs_attr_io_stat.attr,
+	&zrs_attr_mm_stat.attr,
+	&zrs_attr_debug_stat.attr,
+	&zrs_attr_algorithm_params.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(zrs_disk);
+
+struct gendisk *zrs_disk_alloc(int major, int minor)
+{
+	struct queue_limits lim = {
+		.logical_block_size = 4096,
+		.physical_block_size = PAGE_SIZE,
+		.io_min = PAGE_SIZE,
+		.io_opt = PAGE_SIZE,
+		.max_hw_discard_sectors = UINT_MAX,
+		.max_write_zeroes_sectors = UINT_MAX,
+		.features = BLK_FEAT_STABLE_WRITES | BLK_FEAT_SYNCHRONOUS,
+	};
+	struct gendisk *disk;
+
+	disk = blk_alloc_disk(&lim, NUMA_NO_NODE);
+	if (IS_ERR(disk))
+		return disk;
+	disk->major = major;
+	disk->first_minor = minor;
+	disk->minors = 1;
+	disk->flags |= GENHD_FL_NO_PART;
+	disk->fops = &zrs_fops;
+	snprintf(disk->disk_name, DISK_NAME_LEN, "zram%d", minor);
+	set_capacity(disk, 0);
+	return disk;
+}
+
+/* The attribute groups are registered with the disk: udev never sees it
+ * without them. */
+int zrs_disk_add(struct gendisk *disk, void *priv)
+{
+	disk->private_data = priv;
+	return device_add_disk(NULL, disk, zrs_disk_groups);
+}
+
+void zrs_disk_del(struct gendisk *disk)
+{
+	del_gendisk(disk);
+}
+
+void zrs_disk_put(struct gendisk *disk)
+{
+	put_disk(disk);
+}
+
+void zrs_disk_set_capacity(struct gendisk *disk, u64 sectors)
+{
+	set_capacity_and_notify(disk, sectors);
+}
+
+/* Reset: capacity 0 and the block layer's statistics cleared. */
+void zrs_disk_clear(struct gendisk *disk)
+{
+	set_capacity_and_notify(disk, 0);
+	part_stat_set_all(disk->part0, 0);
+}
+
+/* Claim the disk for reset/removal: fails if it is open or claimed. */
+int zrs_disk_claim(struct gendisk *disk, bool *claim)
+{
+	int ret = 0;
+
+	mutex_lock(&disk->open_mutex);
+	if (disk_openers(disk) || *claim)
+		ret = -EBUSY;
+	else
+		*claim = true;
+	mutex_unlock(&disk->open_mutex);
+	return ret;
+}
+
+void zrs_disk_unclaim(struct gendisk *disk, bool *claim)
+{
+	mutex_lock(&disk->open_mutex);
+	*claim = false;
+	mutex_unlock(&disk->open_mutex);
+}
+
+/* Called from ->open with disk->open_mutex held by the block layer. */
+bool zrs_disk_is_open(struct gendisk *disk, bool *claim)
+{
+	lockdep_assert_held(&disk->open_mutex);
+	return *claim;
+}
+
+void zrs_disk_sync(struct gendisk *disk)
+{
+	sync_blockdev(disk->part0);
+}
+
+int zrs_register_blkdev(const char *name)
+{
+	return register_blkdev(0, name);
+}
+
+void zrs_unregister_blkdev(int major, const char *name)
+{
+	unregister_blkdev(major, name);
+}
+
+/* ---- the zram-control class ---- */
+
+static void *zrs_control_priv;
+
+static ssize_t hot_add_show(const struct class *class,
+			    const struct class_attribute *attr, char *buf)
+{
+	int ret = zrs_rs_hot_add(zrs_control_priv);
+
+	if (ret < 0)
+		return ret;
+	return sysfs_emit(buf, "%d\n", ret);
+}
+/* 0400, as in the C zram: reading it allocates a device. */
+static struct class_attribute class_attr_hot_add =
+	__ATTR(hot_add, 0400, hot_add_show, NULL);
+
+static ssize_t hot_remove_store(const struct class *class,
+				const struct class_attribute *attr,
+				const char *buf, size_t count)
+{
+	return zrs_rs_hot_remove(zrs_control_priv, buf, count);
+}
+static CLASS_ATTR_WO(hot_remove);
+
+static struct attribute *zrs_control_class_attrs[] = {
+	&class_attr_hot_add.attr,
+	&class_attr_hot_remove.attr,
+	NULL,
+};
+ATTRIBUTE_GROUPS(zrs_control_class);
+
+static const struct class zrs_control_class = {
+	.name = "zram-control",
+	.class_groups = zrs_control_class_groups,
+};
+
+int zrs_control_register(void *priv)
+{
+	zrs_control_priv = priv;
+	return class_register(&zrs_control_class);
+}
+
+void zrs_control_unregister(void)
+{
+	class_unregister(&zrs_control_class);
+}
+
+/* ---- CPU hotplug multistate ---- */
+
+struct zrs_hp_node {
+	struct hlist_node node;
+	void *priv;
+};
+
+struct zrs_hp_node *zrs_hp_node_new(void *priv)
+{
+	struct zrs_hp_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
+
+	if (n)
+		n->priv = priv;
+	return n;
+}
+
+void zrs_hp_node_free(struct zrs_hp_node *n)
+{
+	kfree(n);
+}
+
+static int zrs_cpu_prepare(unsigned int cpu, struct hlist_node *node)
+{
+	return zrs_rs_cpu_prepare(hlist_entry(node, struct zrs_hp_node, node)->priv, cpu);
+}
+
+static int zrs_cpu_dead(unsigned int cpu, struct hlist_node *node)
+{
+	return zrs_rs_cpu_dead(hlist_entry(node, struct zrs_hp_node, node)->priv, cpu);
+}
+
+/* A dynamic PREPARE-section state: the in-tree zram owns the fixed
+ * CPUHP_ZCOMP_PREPARE, which an out-of-tree module must not take. */
+int zrs_cpuhp_setup(void)
+{
+	return cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "block/zram_rs:prepare",
+				       zrs_cpu_prepare, zrs_cpu_dead);
+}
+
+void zrs_cpuhp_remove(int state)
+{
+	cpuhp_remove_multi_state(state);
+}
+
+int zrs_cpuhp_add_instance(int state, struct zrs_hp_node *n)
+{
+	return cpuhp_state_add_instance(state, &n->node);
+}
+
+int zrs_cpuhp_remove_instance(int state, struct zrs_hp_node *n)
+{
+	return cpuhp_state_remove_instance(state, &n->node);
+}
+
+/* ---- crypto acomp ---- */
+
+/* Synchronous implementations only (mask CRYPTO_ALG_ASYNC): the I/O path
+ * waits for nothing. Looking an algorithm up loads its module if needed. */
+bool zrs_acomp_has(const char *name)
+{
+	return crypto_has_acomp(name, 0, CRYPTO_ALG_ASYNC);
+}
+
+int zrs_acomp_new(const char *name, int node, struct crypto_acomp **tfm,
+		  struct acomp_req **req)
+{
+	*tfm = crypto_alloc_acomp_node(name, 0, CRYPTO_ALG_ASYNC, node);
+	if (IS_ERR(*tfm)) {
+		int ret = PTR_ERR(*tfm);
+
+		*tfm = NULL;
+		return ret;
+	}
+	*req = acomp_request_alloc(*tfm);
+	if (!*req) {
+		crypto_free_acomp(*tfm);
+		*tfm = NULL;
+		return -ENOMEM;
+	}
+	acomp_request_set_callback(*req, 0, NULL, NULL);
+	return 0;
+}
+
+void zrs_acomp_free(struct crypto_acomp *tfm, struct acomp_req *req)
+{
+	acomp_request_free(req);
+	crypto_free_acomp(tfm);
+}
+
+int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
+		  unsigned int slen, void *dst, unsigned int *dlen)
+{
+	int ret;
+
+	acomp_request_set_src_nondma(req, src, slen);
+	acomp_request_set_dst_nondma(req, dst, *dlen);
+	ret = compress ? crypto_acomp_compress(req) : crypto_acomp_decompress(req);
+	*dlen = req->dlen;
+	return ret;
+}
+
+/* ---- zsmalloc ---- */
+
+struct zs_pool *zrs_zs_create(const char *name)
+{
+	return zs_create_pool(name);
+}
+
+void zrs_zs_destroy(struct zs_pool *pool)
+{
+	zs_destroy_pool(pool);
+}
+
+/* The C zram's flags: no I/O from reclaim (we are the swap device), highmem
+ * and movable pages so that compaction can move objects. */
+unsigned long zrs_zs_malloc(struct zs_pool *pool, size_t size, int nid)
+{
+	unsigned long h = zs_malloc(pool, size,
+				    GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE,
+				    nid);
+
+	return IS_ERR_VALUE(h) ? 0 : h;
+}
+
+void zrs_zs_free(struct zs_pool *pool, unsigned long handle)
+{
+	zs_free(pool, handle);
+}
+
+size_t zrs_zs_huge_class_size(struct zs_pool *pool)
+{
+	return zs_huge_class_size(pool);
+}
+
+unsigned long zrs_zs_total_pages(struct zs_pool *pool)
+{
+	return zs_get_total_pages(pool);
+}
+
+unsigned long zrs_zs_compact(struct zs_pool *pool)
+{
+	return zs_compact(pool);
+}
+
+unsigned long zrs_zs_pages_compacted(struct zs_pool *pool)
+{
+	struct zs_pool_stats stats = {};
+
+	zs_pool_stats(pool, &stats);
+	return atomic_long_read(&stats.pages_compacted);
+}
+
+void *zrs_zs_read_begin(struct zs_pool *pool, unsigned long handle, size_t len,
+			void *local_copy)
+{
+	return zs_obj_read_begin(pool, handle, len, local_copy);
+}
+
+void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, size_t len,
+		     void *mem)
+{
+	zs_obj_read_end(pool, handle, len, mem);
+}
+
+void zrs_zs_write(struct zs_pool *pool, unsigned long handle, const void *src,
+		  size_t len)
+{
+	zs_obj_write(pool, handle, (void *)src, len);
+}
+
+/* ---- slot lock ---- */
+
+void zrs_slot_lock(unsigned long *word, unsigned int bit)
+{
+	wait_on_bit_lock(word, bit, TASK_UNINTERRUPTIBLE);
+}
+
+bool zrs_slot_trylock(unsigned long *word, unsigned int bit)
+{
+	return !test_and_set_bit_lock(bit, word);
+}
+
+void zrs_slot_unlock(unsigned long *word, unsigned int bit)
+{
+	clear_and_wake_up_bit(bit, word);
+}
+
+/* ---- misc ---- */
+
+u32 zrs_boottime_seconds(void)
+{
+	return (u32)ktime_get_boottime_seconds();
+}
+
+int zrs_cpu_to_node(unsigned int cpu)
+{
+	return cpu_to_node(cpu);
+}
