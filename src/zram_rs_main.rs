@@ -1,10 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! zram-rs: a compressed RAM block device, ABI-compatible with zram.
+//!
+//! `/dev/zramN`, `/sys/block/zramN/*` and `/sys/class/zram-control` behave
+//! as the in-tree C zram's do; see Documentation/zram-rs/ for the admin
+//! guide and the design (locking order, state machines, CPU hotplug).
 
-mod logic;
+mod comp;
+mod device;
+mod driver;
+mod ffi;
+mod gate;
+pub mod logic;
+mod store;
 
+use driver::Driver;
+use ffi::control::ControlClass;
+use gate::Gate;
 use kernel::prelude::*;
+use kernel::sync::Arc;
 
 module! {
     type: ZramRs,
@@ -20,20 +34,51 @@ module! {
     },
 }
 
-struct ZramRs;
+struct ZramRs {
+    driver: Arc<Driver>,
+    control: Option<ControlClass<Driver>>,
+}
 
 impl kernel::Module for ZramRs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
+        let gate = Gate::new()?;
+        let driver = Driver::new(gate.clone())?;
+        let control = ControlClass::register(driver.clone()).inspect_err(|e| {
+            if *e == EEXIST {
+                pr_err!("zram-control exists: the in-tree zram is loaded; unload it first\n");
+            }
+        })?;
+        // Live before the first device appears: udev reads its attributes
+        // as soon as it is announced.
+        gate.open()?;
+        let this = ZramRs {
+            driver,
+            control: Some(control),
+        };
+        for _ in 0..module_parameters::num_devices.value() {
+            // On failure, `this` drops: the exit path removes what exists.
+            this.driver.add()?;
+        }
         pr_info!(
-            "zram-rs loaded (num_devices={})\n",
-            module_parameters::num_devices.value()
+            "zram-rs loaded (num_devices={}, cpuhp state {})\n",
+            module_parameters::num_devices.value(),
+            this.driver.cpuhp_state()
         );
-        Ok(ZramRs)
+        Ok(this)
     }
 }
 
 impl Drop for ZramRs {
     fn drop(&mut self) {
+        // 1. No new users; wait for those inside (no lock held).
+        self.driver.gate().close();
+        // 2. The control files go (waits for running handlers).
+        self.control = None;
+        // 3. Devices go, each removing its compressor's cpuhp instances.
+        self.driver.remove_all();
+        self.driver.gate().done();
+        // 4. Dropping the driver drops the major and, with its last
+        //    reference, the cpuhp state: after every instance.
         pr_info!("zram-rs unloaded\n");
     }
 }

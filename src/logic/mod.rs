@@ -5,5 +5,8 @@
 //! Compiled into the module and, unchanged, into the host crate in
 //! `tests/host`, where `cargo test` exercises it.
 
+pub mod algo;
 pub mod lifecycle;
 pub mod parse;
+pub mod slot;
+pub mod stats;

@@ -83,7 +83,11 @@ pub fn memparse(s: &[u8]) -> (u64, usize) {
         _ => 0,
     };
     if shl != 0 && end != 0 {
-        val = if val.leading_zeros() < shl { u64::MAX } else { val << shl };
+        val = if val.leading_zeros() < shl {
+            u64::MAX
+        } else {
+            val << shl
+        };
         end += 1;
     }
     (val, end)
@@ -116,11 +120,6 @@ pub fn kstrtoull(s: &[u8], base: u32) -> Result<u64, ParseError> {
     }
 }
 
-/// `kstrtouint()`.
-pub fn kstrtouint(s: &[u8], base: u32) -> Result<u32, ParseError> {
-    u32::try_from(kstrtoull(s, base)?).map_err(|_| ParseError::Range)
-}
-
 /// `kstrtoint()`: a signed variant, used for device ids.
 pub fn kstrtoint(s: &[u8], base: u32) -> Result<i32, ParseError> {
     if let Some(rest) = s.strip_prefix(b"-") {
@@ -150,7 +149,10 @@ pub fn kstrtobool(s: &[u8]) -> Result<bool, ParseError> {
 pub fn trim(s: &[u8]) -> &[u8] {
     let is_space = |c: &u8| matches!(*c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
     let start = s.iter().position(|c| !is_space(c)).unwrap_or(s.len());
-    let end = s.iter().rposition(|c| !is_space(c)).map_or(start, |e| e + 1);
+    let end = s
+        .iter()
+        .rposition(|c| !is_space(c))
+        .map_or(start, |e| e + 1);
     &s[start..end]
 }
 

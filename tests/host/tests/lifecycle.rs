@@ -37,7 +37,11 @@ fn module_every_transition() {
 fn module_admits_users_only_live() {
     for s in MOD_STATES {
         assert_eq!(s.admits_users(), s == ModState::Live);
-        let want = if s == ModState::Live { Ok(()) } else { Err(Errno::NoDev) };
+        let want = if s == ModState::Live {
+            Ok(())
+        } else {
+            Err(Errno::NoDev)
+        };
         assert_eq!(s.enter(), want);
     }
 }

@@ -1,0 +1,157 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Compressors: one crypto acomp transform, request and buffers per CPU,
+//! created by the CPU-hotplug PREPARE callback and kept until the
+//! compressor is destroyed.
+//!
+//! Two decisions, both from real bugs (Documentation/zram-rs/design.rst):
+//!
+//! * Preload. `Compressor::new` looks the algorithm up and allocates one
+//!   transform *before* registering the hotplug instance. Looking it up may
+//!   run `modprobe`; doing that under `cpus_read_lock()`, as zram once did
+//!   from its prepare callback, deadlocked. The transform we hold pins the
+//!   algorithm's module, so the prepare callbacks that follow (now, and for
+//!   CPUs that come up later) only ever find an already loaded algorithm.
+//!
+//! * Streams are not freed when a CPU dies. The C zram frees them, so its
+//!   hot path must re-check, after taking the stream mutex, that it did not
+//!   migrate to a CPU whose stream just went away, and retry. Keeping them
+//!   (as zswap does since 2025) makes a looked-up stream valid for the
+//!   compressor's whole life: no retry loop, no window where the I/O path
+//!   can see a half-made or freed stream. The cost is the memory of streams
+//!   of CPUs that are offline: 3 pages plus the transform each, freed with
+//!   the device's reset.
+
+use crate::ffi::acomp::{self, Acomp};
+use crate::ffi::cpuhp::{HotplugCallbacks, Instance, MultiState};
+use crate::ffi::cpuslots::CpuSlots;
+use crate::logic::parse::PAGE_SIZE;
+use kernel::cpu::{nr_cpu_ids, CpuId};
+use kernel::new_mutex;
+use kernel::prelude::*;
+use kernel::str::CString;
+use kernel::sync::{Arc, Mutex, MutexGuard};
+
+const PAGE: usize = PAGE_SIZE as usize;
+
+/// One CPU's compression state.
+pub(crate) struct Stream {
+    acomp: Acomp,
+    /// Compression output: two pages, for output larger than the input.
+    pub(crate) buf: KVec<u8>,
+    /// Where zsmalloc copies an object that spans two pages.
+    pub(crate) local: KVec<u8>,
+    /// A whole page for partial-page I/O (read-modify-write).
+    pub(crate) scratch: KVec<u8>,
+}
+
+impl Stream {
+    fn new(name: &CStr, node: i32) -> Result<Self> {
+        Ok(Stream {
+            acomp: Acomp::new(name, node)?,
+            buf: KVec::from_elem(0u8, 2 * PAGE, GFP_KERNEL)?,
+            local: KVec::from_elem(0u8, PAGE, GFP_KERNEL)?,
+            scratch: KVec::from_elem(0u8, PAGE, GFP_KERNEL)?,
+        })
+    }
+
+    /// Compress one page into `buf`; the compressed length.
+    pub(crate) fn compress(&mut self, src: &[u8]) -> Result<usize> {
+        self.acomp.compress(src, &mut self.buf)
+    }
+
+    /// Compress the scratch page into `buf` (partial-page writes).
+    pub(crate) fn compress_scratch(&mut self) -> Result<usize> {
+        self.acomp.compress(&self.scratch, &mut self.buf)
+    }
+
+    /// Decompress `src` into `dst`, which must come out exactly one page.
+    pub(crate) fn decompress_into(acomp: &mut Acomp, src: &[u8], dst: &mut [u8]) -> Result {
+        match acomp.decompress(src, dst)? {
+            n if n == dst.len() => Ok(()),
+            _ => Err(EIO),
+        }
+    }
+
+    /// Split borrows: the transform, the local-copy page and the scratch
+    /// page, for reads that decompress an object zsmalloc may copy.
+    pub(crate) fn parts(&mut self) -> (&mut Acomp, &mut [u8], &mut [u8]) {
+        (&mut self.acomp, &mut self.local, &mut self.scratch)
+    }
+}
+
+/// The per-CPU streams of one compressor: the hotplug instance's context.
+pub(crate) struct StreamSet {
+    name: CString,
+    streams: CpuSlots<Mutex<Stream>>,
+}
+
+impl HotplugCallbacks for StreamSet {
+    fn prepare(&self, cpu: u32) -> Result {
+        let idx = cpu as usize;
+        if self.streams.is_set(idx) {
+            // Came back online: its stream was kept.
+            return Ok(());
+        }
+        // Allocate with no stream mutex held: the allocation may enter
+        // reclaim, and reclaim may swap to this very device.
+        let stream = Stream::new(&self.name, crate::ffi::cpu_to_node(cpu)).inspect_err(|_| {
+            pr_err!("cannot allocate a {} stream for CPU {}\n", &*self.name, cpu)
+        })?;
+        let boxed = KBox::pin_init(new_mutex!(stream), GFP_KERNEL)?;
+        // Published complete; readers never see a half-made stream.
+        self.streams.set(idx, boxed)
+    }
+
+    fn dead(&self, _cpu: u32) -> Result {
+        // Kept until the compressor is destroyed: see the module comment.
+        Ok(())
+    }
+}
+
+/// A compressor: an algorithm with a stream for every CPU that is or was
+/// online since it was created.
+pub(crate) struct Compressor {
+    inst: Instance<StreamSet>,
+}
+
+impl Compressor {
+    /// Create a compressor for `name` (one of `logic::algo::KNOWN`).
+    /// Must be called without the CPU-hotplug lock held (it may load the
+    /// algorithm's module).
+    pub(crate) fn new(ms: &Arc<MultiState>, name: &'static str) -> Result<Self> {
+        let cname = CString::try_from_fmt(fmt!("{name}"))?;
+        // Preload, outside the hotplug lock: may run modprobe.
+        if !acomp::available(&cname) {
+            pr_err!("the crypto API has no {} compressor\n", name);
+            return Err(EINVAL);
+        }
+        // Pin the algorithm's module until our own transforms hold it.
+        let pin = Acomp::new(&cname, -1)?;
+        let streams = CpuSlots::new(nr_cpu_ids() as usize)?;
+        let set = Arc::new(
+            StreamSet {
+                name: cname,
+                streams,
+            },
+            GFP_KERNEL,
+        )?;
+        // Takes cpus_read_lock() and runs `prepare` for each online CPU.
+        let inst = Instance::add(ms, set)?;
+        drop(pin);
+        Ok(Compressor { inst })
+    }
+
+    /// Lock a stream: the current CPU's. The task may migrate afterwards;
+    /// the stream stays valid (never freed before the compressor) and the
+    /// mutex keeps it ours.
+    pub(crate) fn stream(&self) -> Result<MutexGuard<'_, Stream>> {
+        let cpu = CpuId::current().as_u32() as usize;
+        match self.inst.ctx().streams.get(cpu) {
+            Some(s) => Ok(s.get_ref().lock()),
+            // Impossible for an online CPU (its prepare succeeded before it
+            // came up); fail the I/O rather than trust it.
+            None => Err(EIO),
+        }
+    }
+}

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! One zram device: its lifecycle (disksize, reset, removal), its sysfs
+//! attributes and the entry points of its I/O.
+//!
+//! Locks, outermost first: the module gate (SRCU, never blocks), `cfg`
+//! (like the C driver's `dev_lock`), the disk's `open_mutex` (inside the
+//! claim helpers), then in the I/O path a slot lock and a stream mutex. The
+//! I/O path takes neither `cfg` nor the gate: it reads the storage under
+//! SRCU (`SrcuBox`), which `reset` empties and drains before freeing.
+
+use crate::ffi::cpuhp::MultiState;
+use crate::ffi::disk::{Disk, Major};
+use crate::ffi::srcubox::SrcuBox;
+use crate::gate::{errno, Gate};
+use crate::logic::algo;
+use crate::logic::lifecycle::{DevEvent, DevState};
+use crate::logic::parse::{self, ParseError, PAGE_SHIFT};
+use crate::logic::stats::{self, BufWriter, MmStat};
+use crate::store::{Meta, Stats};
+use core::fmt::Write;
+use kernel::new_mutex;
+use kernel::prelude::*;
+use kernel::str::CString;
+use kernel::sync::atomic::Relaxed;
+use kernel::sync::{Arc, Mutex};
+
+/// Settings and state, under the device lock.
+struct Config {
+    state: DevState,
+    algo: &'static str,
+    disksize: u64,
+}
+
+/// A zram device.
+#[pin_data]
+pub(crate) struct Device {
+    /// First field: dropped first, so the disk is gone before the rest.
+    disk: Disk<Device>,
+    id: i32,
+    gate: Arc<Gate>,
+    ms: Arc<MultiState>,
+    #[pin]
+    meta: SrcuBox<Meta>,
+    stats: Stats,
+    #[pin]
+    cfg: Mutex<Config>,
+}
+
+fn parse_err(e: ParseError) -> Error {
+    match e {
+        ParseError::Invalid => EINVAL,
+        ParseError::Range => ERANGE,
+    }
+}
+
+impl Device {
+    /// Create `zram<id>` and add its disk (capacity 0, attributes included).
+    pub(crate) fn create(
+        id: i32,
+        major: &Major,
+        gate: &Arc<Gate>,
+        ms: &Arc<MultiState>,
+    ) -> Result<Arc<Self>> {
+        let disk = Disk::alloc(major, id)?;
+        let dev = Arc::pin_init(
+            try_pin_init!(Device {
+                disk,
+                id,
+                gate: gate.clone(),
+                ms: ms.clone(),
+                meta <- SrcuBox::new(c"zram_rs_meta", kernel::static_lock_class!()),
+                stats: Stats::new(),
+                cfg <- new_mutex!(Config {
+                    state: DevState::Uninit,
+                    algo: algo::DEFAULT,
+                    disksize: 0,
+                }),
+            }),
+            GFP_KERNEL,
+        )?;
+        dev.disk.add(dev.clone())?;
+        pr_info!("Added device: zram{}\n", id);
+        Ok(dev)
+    }
+
+    /// The device id (`N` of `zramN`).
+    pub(crate) fn id(&self) -> i32 {
+        self.id
+    }
+
+    // ---- block device callbacks ----
+
+    /// `open`: refused while the device is claimed for reset or removal.
+    pub(crate) fn open(&self) -> Result {
+        let _pass = self.gate.enter()?;
+        if self.disk.claimed_in_open() {
+            return Err(EBUSY);
+        }
+        Ok(())
+    }
+
+    /// One bio segment.
+    pub(crate) fn rw(&self, write: bool, buf: &mut [u8], sector: u64) -> Result {
+        let meta = self.meta.read();
+        match meta.get() {
+            Some(m) => m.rw(&self.stats, write, buf, sector),
+            None => Err(EIO),
+        }
+    }
+
+    /// Discard or write-zeroes.
+    pub(crate) fn discard(&self, sector: u64, bytes: u32) -> Result {
+        let meta = self.meta.read();
+        match meta.get() {
+            Some(m) => {
+                m.discard(&self.stats, sector, bytes);
+                Ok(())
+            }
+            None => Err(EIO),
+        }
+    }
+
+    /// Swap freed slot `index` (atomic context).
+    pub(crate) fn slot_free_notify(&self, index: usize) {
+        self.stats.notify_free.add(1, Relaxed);
+        let meta = self.meta.read();
+        if let Some(m) = meta.get() {
+            m.free_slot_atomic(&self.stats, index);
+        }
+    }
+
+    // ---- lifecycle ----
+
+    fn init(&self, size: u64) -> Result {
+        let mut cfg = self.cfg.lock();
+        cfg.state = cfg.state.on(DevEvent::SetSize).map_err(|e| {
+            if cfg.state.is_ready() {
+                pr_info!("Cannot change disksize for initialized device\n");
+            }
+            errno(e)
+        })?;
+        let pages = usize::try_from(size >> PAGE_SHIFT).map_err(|_| EINVAL);
+        let made = pages.and_then(|pages| {
+            let name = CString::try_from_fmt(fmt!("zram{}", self.id))?;
+            Meta::new(pages, &name, cfg.algo, &self.ms)
+        });
+        match made {
+            Ok(meta) => {
+                let meta = KBox::new(meta, GFP_KERNEL)?;
+                self.meta.replace(Some(meta));
+                cfg.disksize = size;
+                cfg.state = cfg.state.on(DevEvent::InitOk).map_err(errno)?;
+                self.disk.set_capacity_sectors(size >> 9);
+                Ok(())
+            }
+            Err(e) => {
+                pr_err!("Cannot initialise {} compressing backend\n", cfg.algo);
+                cfg.state = cfg.state.on(DevEvent::InitFailed).map_err(errno)?;
+                Err(e)
+            }
+        }
+    }
+
+    /// Free the storage and return to uninitialised; `cfg` is held and the
+    /// disk is claimed (no opener, so no I/O), or it is being removed.
+    fn free_storage(&self, cfg: &mut Config) {
+        self.disk.clear();
+        if let Some(meta) = self.meta.replace(None) {
+            meta.free_all(&self.stats);
+            // Dropping it removes the compressor's hotplug instance.
+            drop(meta);
+        }
+        cfg.disksize = 0;
+        self.stats.reset();
+    }
+
+    fn reset(&self) -> Result {
+        let mut cfg = self.cfg.lock();
+        // Fails with EBUSY while open or claimed: from here on nobody can
+        // open the device.
+        self.disk.claim()?;
+        let next = match cfg.state.on(DevEvent::Reset { open: false }) {
+            Ok(s) => s,
+            Err(e) => {
+                self.disk.unclaim();
+                return Err(errno(e));
+            }
+        };
+        cfg.state = next;
+        self.disk.sync();
+        self.free_storage(&mut cfg);
+        if cfg.state == DevState::Resetting {
+            cfg.state = cfg.state.on(DevEvent::ResetDone).map_err(errno)?;
+        }
+        self.disk.unclaim();
+        Ok(())
+    }
+
+    /// First half of removal: claim the device (EBUSY if open or claimed)
+    /// and move it to `Removing`, so no store can initialise it again.
+    pub(crate) fn begin_remove(&self) -> Result {
+        let mut cfg = self.cfg.lock();
+        if cfg.state == DevState::Removing {
+            return Err(ENODEV);
+        }
+        self.disk.claim()?;
+        match cfg.state.on(DevEvent::Remove { open: false }) {
+            Ok(s) => {
+                cfg.state = s;
+                Ok(())
+            }
+            Err(e) => {
+                self.disk.unclaim();
+                Err(errno(e))
+            }
+        }
+    }
+
+    /// Second half: free everything and delete the disk. No lock is held
+    /// across `del_gendisk()`, which waits for running sysfs handlers.
+    pub(crate) fn finish_remove(&self) {
+        self.disk.sync();
+        {
+            let mut cfg = self.cfg.lock();
+            self.free_storage(&mut cfg);
+        }
+        pr_info!("Removed device: zram{}\n", self.id);
+        self.disk.del();
+    }
+
+    // ---- sysfs ----
+
+    /// `show` of attribute `name`.
+    pub(crate) fn attr_show(&self, name: &[u8], w: &mut BufWriter<'_>) -> Result {
+        let _pass = self.gate.enter()?;
+        let fmt_err = |_| EINVAL;
+        match name {
+            b"disksize" => writeln!(w, "{}", self.cfg.lock().disksize).map_err(fmt_err),
+            b"initstate" => {
+                writeln!(w, "{}", u32::from(self.cfg.lock().state.is_ready())).map_err(fmt_err)
+            }
+            b"comp_algorithm" => algo::write_available(w, self.cfg.lock().algo).map_err(fmt_err),
+            b"mm_stat" => {
+                let _cfg = self.cfg.lock();
+                let st = &self.stats;
+                let mut s = MmStat {
+                    pages_stored: st.pages_stored.load(Relaxed),
+                    compr_data_size: st.compr_data_size.load(Relaxed),
+                    limit_pages: st.limit_pages.load(Relaxed),
+                    max_used_pages: st.max_used_pages.load(Relaxed),
+                    same_pages: st.same_pages.load(Relaxed),
+                    huge_pages: st.huge_pages.load(Relaxed),
+                    huge_pages_since: st.huge_pages_since.load(Relaxed),
+                    ..MmStat::default()
+                };
+                if let Some(m) = self.meta.read().get() {
+                    m.pool_stats(&mut s);
+                }
+                stats::write_mm_stat(w, &s).map_err(fmt_err)
+            }
+            b"io_stat" => {
+                let _cfg = self.cfg.lock();
+                let st = &self.stats;
+                stats::write_io_stat(
+                    w,
+                    st.failed_reads.load(Relaxed),
+                    st.failed_writes.load(Relaxed),
+                    st.notify_free.load(Relaxed),
+                )
+                .map_err(fmt_err)
+            }
+            b"debug_stat" => {
+                let _cfg = self.cfg.lock();
+                stats::write_debug_stat(w, self.stats.miss_free.load(Relaxed)).map_err(fmt_err)
+            }
+            _ => Err(EIO),
+        }
+    }
+
+    /// `store` of attribute `name`; `input` stops at the first NUL, as C
+    /// string functions see it.
+    pub(crate) fn attr_store(&self, name: &[u8], input: &[u8]) -> Result {
+        let _pass = self.gate.enter()?;
+        match name {
+            b"disksize" => {
+                let size = parse::disksize(input).ok_or(EINVAL)?;
+                self.init(size)
+            }
+            b"reset" => {
+                let v = parse::kstrtoull(input, 10).map_err(parse_err)?;
+                if v > u64::from(u16::MAX) {
+                    return Err(ERANGE);
+                }
+                if v == 0 {
+                    return Err(EINVAL);
+                }
+                self.reset()
+            }
+            b"comp_algorithm" => {
+                let name = algo::lookup(input).map_err(|e| match e {
+                    algo::NameError::TooLong => E2BIG,
+                    algo::NameError::Unknown => EINVAL,
+                })?;
+                let mut cfg = self.cfg.lock();
+                if cfg.state != DevState::Uninit {
+                    pr_info!("Can't change algorithm for initialized device\n");
+                    return Err(EBUSY);
+                }
+                // Ask the crypto API now (this may load the module), with
+                // no hotplug lock held: an algorithm it lacks is -EINVAL.
+                let cname = CString::try_from_fmt(fmt!("{name}"))?;
+                if !crate::ffi::acomp::available(&cname) {
+                    return Err(EINVAL);
+                }
+                cfg.algo = name;
+                Ok(())
+            }
+            b"mem_limit" => {
+                let (limit, used) = parse::memparse(input);
+                if used == 0 {
+                    return Err(EINVAL);
+                }
+                let _cfg = self.cfg.lock();
+                self.stats
+                    .limit_pages
+                    .store(parse::page_align(limit) >> PAGE_SHIFT, Relaxed);
+                Ok(())
+            }
+            b"mem_used_max" => {
+                match parse::kstrtoull(input, 10) {
+                    Ok(0) => {}
+                    _ => return Err(EINVAL),
+                }
+                let _cfg = self.cfg.lock();
+                if let Some(m) = self.meta.read().get() {
+                    self.stats.max_used_pages.store(m.pool_pages(), Relaxed);
+                }
+                Ok(())
+            }
+            b"compact" => {
+                let _cfg = self.cfg.lock();
+                match self.meta.read().get() {
+                    Some(m) => {
+                        m.compact();
+                        Ok(())
+                    }
+                    None => Err(EINVAL),
+                }
+            }
+            _ => Err(EIO),
+        }
+    }
+}

@@ -1,0 +1,398 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! A device's storage: the slot table, the zsmalloc pool and the compressor,
+//! and the page operations on them.
+//!
+//! Lock order: slot lock, then stream mutex. Writes compress first (stream
+//! only) and take the slot lock after releasing the stream; reads take the
+//! slot lock, then a stream.
+
+use crate::comp::{Compressor, Stream};
+use crate::ffi::acomp::Acomp;
+use crate::ffi::cpuhp::MultiState;
+use crate::ffi::slots::{SlotGuard, SlotTable};
+use crate::ffi::zspool::{Handle, ZsPool};
+use crate::logic::parse::{PAGE_SHIFT, PAGE_SIZE};
+use crate::logic::slot::{self, HUGE, SAME, WB};
+use crate::logic::stats::MmStat;
+use kernel::prelude::*;
+use kernel::sync::atomic::{Atomic, Relaxed};
+use kernel::sync::Arc;
+
+const PAGE: usize = PAGE_SIZE as usize;
+const SECTORS_PER_PAGE_SHIFT: u32 = PAGE_SHIFT - 9;
+
+/// What a slot is to hold after a write.
+enum Encoded {
+    /// A page of one repeated word.
+    Same(u64),
+    /// A zsmalloc object: handle, stored length, stored raw (huge).
+    Obj(Handle, usize, bool),
+}
+
+/// Device statistics, as the C zram keeps them.
+pub(crate) struct Stats {
+    pub(crate) compr_data_size: Atomic<u64>,
+    pub(crate) failed_reads: Atomic<u64>,
+    pub(crate) failed_writes: Atomic<u64>,
+    pub(crate) notify_free: Atomic<u64>,
+    pub(crate) same_pages: Atomic<u64>,
+    pub(crate) huge_pages: Atomic<u64>,
+    pub(crate) huge_pages_since: Atomic<u64>,
+    pub(crate) pages_stored: Atomic<u64>,
+    pub(crate) max_used_pages: Atomic<u64>,
+    pub(crate) miss_free: Atomic<u64>,
+    /// `mem_limit` in pages; 0 means none.
+    pub(crate) limit_pages: Atomic<u64>,
+}
+
+impl Stats {
+    /// All zero.
+    pub(crate) const fn new() -> Self {
+        Stats {
+            compr_data_size: Atomic::new(0),
+            failed_reads: Atomic::new(0),
+            failed_writes: Atomic::new(0),
+            notify_free: Atomic::new(0),
+            same_pages: Atomic::new(0),
+            huge_pages: Atomic::new(0),
+            huge_pages_since: Atomic::new(0),
+            pages_stored: Atomic::new(0),
+            max_used_pages: Atomic::new(0),
+            miss_free: Atomic::new(0),
+            limit_pages: Atomic::new(0),
+        }
+    }
+
+    /// Zero everything, `limit_pages` included, as the C reset does.
+    pub(crate) fn reset(&self) {
+        for c in [
+            &self.compr_data_size,
+            &self.failed_reads,
+            &self.failed_writes,
+            &self.notify_free,
+            &self.same_pages,
+            &self.huge_pages,
+            &self.huge_pages_since,
+            &self.pages_stored,
+            &self.max_used_pages,
+            &self.miss_free,
+            &self.limit_pages,
+        ] {
+            c.store(0, Relaxed);
+        }
+    }
+
+    fn inc(c: &Atomic<u64>) {
+        c.add(1, Relaxed);
+    }
+
+    fn dec(c: &Atomic<u64>) {
+        c.fetch_sub(1, Relaxed);
+    }
+
+    fn update_max(&self, pages: u64) {
+        let mut cur = self.max_used_pages.load(Relaxed);
+        while cur < pages {
+            match self.max_used_pages.cmpxchg(cur, pages, Relaxed) {
+                Ok(_) => return,
+                Err(now) => cur = now,
+            }
+        }
+    }
+}
+
+/// The storage of an initialised device.
+pub(crate) struct Meta {
+    table: SlotTable,
+    pool: ZsPool,
+    comp: Compressor,
+    huge_class_size: usize,
+}
+
+impl Meta {
+    /// Allocate storage for `pages` pages compressed with `algo`.
+    pub(crate) fn new(
+        pages: usize,
+        pool_name: &CStr,
+        algo: &'static str,
+        ms: &Arc<MultiState>,
+    ) -> Result<Self> {
+        let table = SlotTable::new(pages)?;
+        let pool = ZsPool::new(pool_name)?;
+        let comp = Compressor::new(ms, algo)?;
+        let huge_class_size = pool.huge_class_size();
+        Ok(Meta {
+            table,
+            pool,
+            comp,
+            huge_class_size,
+        })
+    }
+
+    /// Pages the pool uses.
+    pub(crate) fn pool_pages(&self) -> u64 {
+        self.pool.total_pages()
+    }
+
+    /// Compact the pool.
+    pub(crate) fn compact(&self) {
+        self.pool.compact();
+    }
+
+    /// Fill the pool fields of `mm_stat`.
+    pub(crate) fn pool_stats(&self, s: &mut MmStat) {
+        s.mem_used_pages = self.pool.total_pages();
+        s.pages_compacted = self.pool.pages_compacted();
+    }
+
+    /// Free whatever slot `index` holds (caller holds its lock).
+    fn free_locked(&self, st: &Stats, g: &mut SlotGuard<'_>) {
+        let a = g.attr();
+        if a.test(HUGE) {
+            Stats::dec(&st.huge_pages);
+        }
+        if a.test(SAME) {
+            Stats::dec(&st.same_pages);
+            Stats::dec(&st.pages_stored);
+        } else if let Some(h) = Handle::from_raw(g.handle()) {
+            if !a.test(WB) {
+                self.pool.free(h);
+                st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
+            }
+            Stats::dec(&st.pages_stored);
+        }
+        g.set_handle(0);
+        g.set_attr(a.freed());
+    }
+
+    /// Free slot `index` (discard, or before reset frees the table).
+    pub(crate) fn free_slot(&self, st: &Stats, index: usize) {
+        if let Some(mut g) = self.table.lock(index) {
+            self.free_locked(st, &mut g);
+        }
+    }
+
+    /// Free slot `index` from atomic context (swap's free notification):
+    /// if its lock is taken, count a miss and leave it, as the C driver does.
+    pub(crate) fn free_slot_atomic(&self, st: &Stats, index: usize) {
+        match self.table.try_lock(index) {
+            Some(mut g) => {
+                self.free_locked(st, &mut g);
+                Stats::inc(&st.notify_free);
+            }
+            None => Stats::inc(&st.miss_free),
+        }
+    }
+
+    /// Free every slot: the device is being reset and no I/O is possible.
+    pub(crate) fn free_all(&self, st: &Stats) {
+        if self.table.is_empty() {
+            return;
+        }
+        for i in 0..self.table.len() {
+            self.free_slot(st, i);
+        }
+    }
+
+    /// Decode the locked slot `g` into `out` (one whole page). `stream`
+    /// gives the transform and local-copy page when the caller already holds
+    /// a stream; otherwise one is taken if decompression is needed.
+    fn load(
+        &self,
+        g: &SlotGuard<'_>,
+        stream: Option<(&mut Acomp, &mut [u8])>,
+        out: &mut [u8],
+    ) -> Result {
+        let a = g.attr();
+        let h = g.handle();
+        if a.test(SAME) || h == 0 {
+            slot::fill(out, if a.test(SAME) { h } else { 0 });
+            return Ok(());
+        }
+        let h = Handle::from_raw(h).ok_or(EIO)?;
+        let size = a.size();
+        if size == PAGE {
+            return match self.pool.read(h, PAGE, None, |src| slot::copy(out, src))? {
+                true => Ok(()),
+                false => Err(EIO),
+            };
+        }
+        let mut own;
+        let (acomp, local) = match stream {
+            Some(s) => s,
+            None => {
+                own = self.comp.stream()?;
+                let (acomp, local, _) = own.parts();
+                (acomp, local)
+            }
+        };
+        self.pool.read(h, size, Some(local), |src| {
+            Stream::decompress_into(acomp, src, out)
+        })?
+    }
+
+    /// Read page `index` into `out` (one whole page).
+    fn read_page(&self, index: usize, out: &mut [u8]) -> Result {
+        let mut g = self.table.lock(index).ok_or(EIO)?;
+        self.load(&g, None, out)?;
+        let a = g.attr();
+        g.set_attr(a.accessed(crate::ffi::boottime_seconds()));
+        Ok(())
+    }
+
+    /// Compress `page` with the locked stream `s` and store it: what the
+    /// slot is to hold. Same-filled pages need neither.
+    fn encode(&self, st: &Stats, s: &mut Stream, page: Option<&[u8]>) -> Result<Encoded> {
+        let data = page.unwrap_or(&s.scratch);
+        if let Some(word) = slot::same_filled(data) {
+            return Ok(Encoded::Same(word));
+        }
+        let len = match page {
+            Some(p) => s.compress(p),
+            None => s.compress_scratch(),
+        }
+        .inspect_err(|e| pr_err!("compression failed: {:?}\n", e))?;
+        if len >= self.huge_class_size {
+            let raw = page.unwrap_or(&s.scratch);
+            return Ok(Encoded::Obj(self.store(st, raw)?, PAGE, true));
+        }
+        let out = s.buf.get(..len).ok_or(EIO)?;
+        Ok(Encoded::Obj(self.store(st, out)?, len, false))
+    }
+
+    /// Put `e` into the locked slot `g`, freeing what it held.
+    fn commit(&self, st: &Stats, g: &mut SlotGuard<'_>, e: Encoded) {
+        self.free_locked(st, g);
+        let now = crate::ffi::boottime_seconds();
+        match e {
+            Encoded::Same(word) => {
+                g.set_handle(word);
+                g.set_attr(g.attr().with(SAME, true).accessed(now));
+                Stats::inc(&st.same_pages);
+            }
+            Encoded::Obj(h, len, huge) => {
+                g.set_handle(h.raw());
+                g.set_attr(g.attr().with_size(len).with(HUGE, huge).accessed(now));
+                if huge {
+                    Stats::inc(&st.huge_pages);
+                    Stats::inc(&st.huge_pages_since);
+                }
+                st.compr_data_size.add(len as u64, Relaxed);
+            }
+        }
+        Stats::inc(&st.pages_stored);
+    }
+
+    /// Store `page` as page `index`: compress with only the stream held,
+    /// then take the slot lock to swap the new object in.
+    fn write_page(&self, st: &Stats, index: usize, page: &[u8]) -> Result {
+        if index >= self.table.len() {
+            return Err(EIO);
+        }
+        let e = match slot::same_filled(page) {
+            Some(word) => Encoded::Same(word),
+            None => self.encode(st, &mut *self.comp.stream()?, Some(page))?,
+        };
+        let mut g = self.table.lock(index).ok_or(EIO)?;
+        self.commit(st, &mut g, e);
+        Ok(())
+    }
+
+    /// Allocate an object for `data`, respecting `mem_limit`, and fill it.
+    fn store(&self, st: &Stats, data: &[u8]) -> Result<Handle> {
+        let h = self.pool.malloc(data.len())?;
+        let used = self.pool.total_pages();
+        st.update_max(used);
+        let limit = st.limit_pages.load(Relaxed);
+        if limit != 0 && used > limit {
+            self.pool.free(h);
+            return Err(ENOMEM);
+        }
+        self.pool.write(h, data);
+        Ok(h)
+    }
+
+    /// One bio segment: `buf` at byte `offset` of page `index`. Whole pages
+    /// go straight through; anything smaller is a read-modify-write of the
+    /// page in the stream's scratch page, under the slot lock.
+    pub(crate) fn rw(&self, st: &Stats, write: bool, buf: &mut [u8], sector: u64) -> Result {
+        let index = usize::try_from(sector >> SECTORS_PER_PAGE_SHIFT).map_err(|_| EIO)?;
+        let offset = ((sector as usize) & ((1 << SECTORS_PER_PAGE_SHIFT) - 1)) << 9;
+        let ret = if buf.len() == PAGE && offset == 0 {
+            if write {
+                self.write_page(st, index, buf)
+            } else {
+                self.read_page(index, buf)
+            }
+        } else {
+            self.rw_partial(st, write, buf, index, offset)
+        };
+        if ret.is_err() {
+            Stats::inc(if write {
+                &st.failed_writes
+            } else {
+                &st.failed_reads
+            });
+        }
+        ret
+    }
+
+    fn rw_partial(
+        &self,
+        st: &Stats,
+        write: bool,
+        buf: &mut [u8],
+        index: usize,
+        offset: usize,
+    ) -> Result {
+        let end = offset
+            .checked_add(buf.len())
+            .filter(|&e| e <= PAGE)
+            .ok_or(EIO)?;
+        // Slot lock, then stream: the same order as reads.
+        let mut g = self.table.lock(index).ok_or(EIO)?;
+        let mut s = self.comp.stream()?;
+        {
+            let (acomp, local, scratch) = s.parts();
+            self.load(&g, Some((acomp, local)), scratch)?;
+            let part = scratch.get_mut(offset..end).ok_or(EIO)?;
+            if !write {
+                return if slot::copy(buf, part) {
+                    Ok(())
+                } else {
+                    Err(EIO)
+                };
+            }
+            if !slot::copy(part, buf) {
+                return Err(EIO);
+            }
+        }
+        let e = self.encode(st, &mut s, None)?;
+        drop(s);
+        self.commit(st, &mut g, e);
+        Ok(())
+    }
+
+    /// Discard (or write zeroes to) `bytes` from `sector`: whole pages in
+    /// the range are freed; partial pages at either end are left as they
+    /// are, exactly as the C driver does.
+    pub(crate) fn discard(&self, st: &Stats, sector: u64, bytes: u32) {
+        let mut n = bytes as usize;
+        let mut index = (sector >> SECTORS_PER_PAGE_SHIFT) as usize;
+        let offset = ((sector as usize) & ((1 << SECTORS_PER_PAGE_SHIFT) - 1)) << 9;
+        if offset != 0 {
+            if n <= PAGE - offset {
+                return;
+            }
+            n -= PAGE - offset;
+            index += 1;
+        }
+        while n >= PAGE {
+            self.free_slot(st, index);
+            Stats::inc(&st.notify_free);
+            index += 1;
+            n -= PAGE;
+        }
+    }
+}
