@@ -23,7 +23,7 @@ if [ ! -f "$stage/.done" ]; then
 	done
 	# Real tools shadow busybox applets of the same name (PATH order).
 	tools=(/usr/bin/bash /usr/sbin/zramctl /usr/sbin/mkswap /usr/sbin/swapon
-		/usr/sbin/swapoff /usr/sbin/blkid /usr/sbin/losetup /usr/bin/fio
+		/usr/sbin/swapoff /usr/sbin/blkid /usr/sbin/losetup /usr/sbin/blkdiscard /usr/bin/fio
 		/usr/sbin/mke2fs /usr/sbin/e2fsck /usr/bin/kmod /usr/bin/taskset
 		/usr/bin/stress-ng)
 	for t in "${tools[@]}"; do
@@ -40,6 +40,8 @@ if [ ! -f "$stage/.done" ]; then
 	ln -sf e2fsck "$stage/usr/sbin/fsck.ext4"
 	for k in modprobe insmod rmmod lsmod modinfo depmod; do
 		ln -sf /usr/bin/kmod "$stage/usr/sbin/$k"
+		# The kernel runs /sbin/modprobe (CONFIG_MODPROBE_PATH).
+		ln -sf /usr/bin/kmod "$stage/sbin/$k"
 	done
 	# Make sure the dynamic loader is where the binaries look for it.
 	mkdir -p "$stage/lib64"

@@ -34,3 +34,29 @@ expect_write() { # file value errno
 driver_module() {
 	if [ "${ZRS_DRIVER:-rs}" = c ]; then echo zram; else echo zram_rs; fi
 }
+
+# Load the driver under test with PARAMS; unload it (and check it is gone).
+zram_load() {
+	modprobe "$(driver_module)" "$@" || fail "modprobe $(driver_module) $*"
+	[ -d /sys/class/zram-control ] || fail "no /sys/class/zram-control after load"
+}
+zram_unload() {
+	local m
+	m=$(driver_module)
+	swapoff -a 2>/dev/null
+	rmmod "$m" || fail "rmmod $m"
+	[ -e /sys/module/$m ] && fail "$m still loaded after rmmod"
+	return 0
+}
+# Attribute of zram device N.
+attr() { cat /sys/block/zram$1/$2; }
+# Field K (1-based) of mm_stat of device N.
+mm() { awk -v k=$2 '{ print $k }' /sys/block/zram$1/mm_stat; }
+# BYTES of compressible text (the test scripts, repeated) on stdout.
+textdata() {
+	local n=0
+	while [ $n -lt $1 ]; do
+		cat /tests/*.sh
+		n=$((n + $(cat /tests/*.sh | wc -c)))
+	done | head -c $1
+}
