@@ -19,7 +19,7 @@
 //!   (as zswap does since 2025) makes a looked-up stream valid for the
 //!   compressor's whole life: no retry loop, no window where the I/O path
 //!   can see a half-made or freed stream. The cost is the memory of streams
-//!   of CPUs that are offline: 3 pages plus the transform each, freed with
+//!   of CPUs that are offline: 4 pages plus the transform each, freed with
 //!   the device's reset.
 
 use crate::ffi::acomp::{self, Acomp};

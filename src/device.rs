@@ -143,11 +143,13 @@ impl Device {
         let pages = usize::try_from(size >> PAGE_SHIFT).map_err(|_| EINVAL);
         let made = pages.and_then(|pages| {
             let name = CString::try_from_fmt(fmt!("zram{}", self.id))?;
-            Meta::new(pages, &name, cfg.algo, &self.ms)
+            Ok(KBox::new(
+                Meta::new(pages, &name, cfg.algo, &self.ms)?,
+                GFP_KERNEL,
+            )?)
         });
         match made {
             Ok(meta) => {
-                let meta = KBox::new(meta, GFP_KERNEL)?;
                 self.meta.replace(Some(meta));
                 cfg.disksize = size;
                 cfg.state = cfg.state.on(DevEvent::InitOk).map_err(errno)?;
@@ -314,6 +316,33 @@ impl Device {
                     return Err(EINVAL);
                 }
                 cfg.algo = name;
+                Ok(())
+            }
+            b"algorithm_params" => {
+                let p = algo::parse_params(input).map_err(parse_err)?;
+                let cfg = self.cfg.lock();
+                if cfg.state != DevState::Uninit {
+                    return Err(EBUSY);
+                }
+                if let Some(prio) = p.priority {
+                    if !(0..algo::MAX_COMPS).contains(&prio) {
+                        return Err(EINVAL);
+                    }
+                    // Secondary algorithms (recompression) do not exist yet.
+                    if prio != 0 {
+                        return Err(EINVAL);
+                    }
+                }
+                if let Some(a) = p.algo {
+                    if algo::lookup(a).ok() != Some(cfg.algo) {
+                        return Err(EINVAL);
+                    }
+                }
+                // The 7.3 crypto acomp API has no per-transform level,
+                // dictionary or window size: refuse rather than ignore.
+                if p.tunes() {
+                    return Err(EOPNOTSUPP);
+                }
                 Ok(())
             }
             b"mem_limit" => {

@@ -27,12 +27,14 @@ enum Entry {
 #[pin_data]
 pub(crate) struct Driver {
     gate: Arc<Gate>,
-    ms: Arc<MultiState>,
     major: Major,
-    /// Indexed by device id. Never held across `del_gendisk()` or disk
-    /// creation: only to take or give back an id.
+    /// Indexed by device id. Held only to take or give back an id: never
+    /// across disk creation, a device's own locks or `del_gendisk()`.
     #[pin]
     devices: Mutex<KVec<Entry>>,
+    /// Last field, dropped last: the cpuhp state goes after everything
+    /// else (each compressor's instance also holds a reference).
+    ms: Arc<MultiState>,
 }
 
 impl Driver {
@@ -43,9 +45,9 @@ impl Driver {
         Arc::pin_init(
             try_pin_init!(Driver {
                 gate,
-                ms,
                 major,
                 devices <- new_mutex!(KVec::new()),
+                ms,
             }),
             GFP_KERNEL,
         )
@@ -105,20 +107,26 @@ impl Driver {
     /// Remove device `id`: `ENODEV` if there is none, `EBUSY` if it is open
     /// or claimed.
     fn remove(&self, id: usize) -> Result {
+        // Take the device out (its id stays taken) and drop the registry
+        // lock before touching the device: claiming it waits for its lock,
+        // which a disksize store may hold while a module loads.
         let dev = {
             let mut devs = self.devices.lock();
             let slot = devs.get_mut(id).ok_or(ENODEV)?;
-            let dev = match slot {
-                Entry::Live(d) => d.clone(),
-                _ => return Err(ENODEV),
-            };
-            dev.begin_remove()?;
-            *slot = Entry::Busy;
-            dev
+            match core::mem::replace(slot, Entry::Busy) {
+                Entry::Live(d) => d,
+                other => {
+                    *slot = other;
+                    return Err(ENODEV);
+                }
+            }
         };
-        // The registry lock is released: del_gendisk() waits for this
-        // device's sysfs handlers, and those never take it, but hot_add and
-        // hot_remove of other devices go on meanwhile.
+        if let Err(e) = dev.begin_remove() {
+            self.set(id, Entry::Live(dev));
+            return Err(e);
+        }
+        // No lock held: del_gendisk() waits for this device's sysfs
+        // handlers, and hot_add/hot_remove of other devices go on.
         dev.finish_remove();
         drop(dev);
         self.set(id, Entry::Free);

@@ -4,7 +4,8 @@
 //!
 //! Every sysfs show/store of a device, `hot_add`, `hot_remove` and `open`
 //! enters the gate first. Entering is an SRCU read-side section plus a look
-//! at the module state: cheap, never blocking, and allowed to sleep inside.
+//! at the module state under a leaf mutex held for that look only: cheap,
+//! never waiting on removal, and allowed to sleep inside.
 //! Module removal closes the gate (state `Exiting`), then waits for the
 //! users already inside (`synchronize_srcu`) with no lock held, and only
 //! then tears devices down. New users get `-ENODEV`.

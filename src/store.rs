@@ -177,10 +177,7 @@ impl Meta {
     /// if its lock is taken, count a miss and leave it, as the C driver does.
     pub(crate) fn free_slot_atomic(&self, st: &Stats, index: usize) {
         match self.table.try_lock(index) {
-            Some(mut g) => {
-                self.free_locked(st, &mut g);
-                Stats::inc(&st.notify_free);
-            }
+            Some(mut g) => self.free_locked(st, &mut g),
             None => Stats::inc(&st.miss_free),
         }
     }

@@ -6,12 +6,19 @@
 //! as the in-tree C zram's do; see Documentation/zram-rs/ for the admin
 //! guide and the design (locking order, state machines, CPU hotplug).
 
+// Only `ffi` may use `unsafe`: everything else is built on its safe types.
+#[deny(unsafe_code)]
 mod comp;
+#[deny(unsafe_code)]
 mod device;
+#[deny(unsafe_code)]
 mod driver;
 mod ffi;
+#[deny(unsafe_code)]
 mod gate;
+#[deny(unsafe_code)]
 pub mod logic;
+#[deny(unsafe_code)]
 mod store;
 
 use driver::Driver;

@@ -23,6 +23,10 @@ impl<T> ControlClass<T> {
     /// Register the class. `EEXIST` if a `zram-control` class exists
     /// already: the in-tree zram is loaded.
     pub(crate) fn register(ctx: Arc<T>) -> Result<Self> {
+        // SAFETY: no arguments; a path lookup.
+        if unsafe { sys::zrs_control_exists() } {
+            return Err(EEXIST);
+        }
         let p = Arc::as_ptr(&ctx).cast_mut().cast::<c_void>();
         // SAFETY: `p` stays valid while `_ctx` lives (we keep it).
         to_result(unsafe { sys::zrs_control_register(p) })?;

@@ -47,6 +47,7 @@ extern "C" {
     pub(crate) fn zrs_register_blkdev(name: *const c_char) -> c_int;
     pub(crate) fn zrs_unregister_blkdev(major: c_int, name: *const c_char);
 
+    pub(crate) fn zrs_control_exists() -> bool;
     pub(crate) fn zrs_control_register(priv_: *mut c_void) -> c_int;
     pub(crate) fn zrs_control_unregister();
 

@@ -11,6 +11,7 @@
 #include <crypto/acompress.h>
 #include <linux/highmem.h>
 #include <linux/module.h>
+#include <linux/namei.h>
 #include <linux/part_stat.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -283,6 +284,21 @@ static const struct class zrs_control_class = {
 	.name = "zram-control",
 	.class_groups = zrs_control_class_groups,
 };
+
+/*
+ * Whether a zram-control class exists (the in-tree zram is loaded). Asked
+ * first so that a clash is one line in the log, not the duplicate-name
+ * warning and stack dump that class_register() would print.
+ */
+bool zrs_control_exists(void)
+{
+	struct path path;
+
+	if (kern_path("/sys/class/zram-control", 0, &path))
+		return false;
+	path_put(&path);
+	return true;
+}
 
 int zrs_control_register(void *priv)
 {

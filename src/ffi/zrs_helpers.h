@@ -35,6 +35,7 @@ int zrs_register_blkdev(const char *name);
 void zrs_unregister_blkdev(int major, const char *name);
 
 /* The zram-control class. */
+bool zrs_control_exists(void);
 int zrs_control_register(void *priv);
 void zrs_control_unregister(void);
 

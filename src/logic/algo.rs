@@ -59,3 +59,56 @@ pub fn write_available(w: &mut impl Write, current: &str) -> fmt::Result {
     }
     writeln!(w)
 }
+
+/// Number of algorithm slots (primary plus secondaries), as in the C driver.
+pub const MAX_COMPS: i32 = 4;
+
+/// What `algorithm_params` asked for.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Params<'a> {
+    /// `priority=`.
+    pub priority: Option<i32>,
+    /// `level=`.
+    pub level: Option<i32>,
+    /// `algo=`.
+    pub algo: Option<&'a [u8]>,
+    /// `dict=` (a path).
+    pub dict: Option<&'a [u8]>,
+    /// `deflate.winbits=`.
+    pub winbits: Option<i32>,
+}
+
+impl Params<'_> {
+    /// Whether anything beyond selecting the algorithm was asked for.
+    pub fn tunes(&self) -> bool {
+        self.level.is_some() || self.dict.is_some() || self.winbits.is_some()
+    }
+}
+
+/// Parse `algorithm_params` as the C driver does: whitespace-separated
+/// `key=value` pairs; a key without a value is `-EINVAL` (`Invalid`);
+/// numbers are `kstrtoint` base 10; unknown keys are ignored.
+pub fn parse_params(input: &[u8]) -> Result<Params<'_>, super::parse::ParseError> {
+    use super::parse::{kstrtoint, ParseError};
+    let mut p = Params::default();
+    for tok in input
+        .split(|c| c.is_ascii_whitespace())
+        .filter(|t| !t.is_empty())
+    {
+        let mut kv = tok.splitn(2, |&c| c == b'=');
+        let key = kv.next().unwrap_or(&[]);
+        let val = match kv.next() {
+            Some(v) if !v.is_empty() => v,
+            _ => return Err(ParseError::Invalid),
+        };
+        match key {
+            b"priority" => p.priority = Some(kstrtoint(val, 10)?),
+            b"level" => p.level = Some(kstrtoint(val, 10)?),
+            b"algo" => p.algo = Some(val),
+            b"dict" => p.dict = Some(val),
+            b"deflate.winbits" => p.winbits = Some(kstrtoint(val, 10)?),
+            _ => {}
+        }
+    }
+    Ok(p)
+}

@@ -46,7 +46,7 @@ pub enum Errno {
 /// Module lifetime.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ModState {
-    /// `init` is running: devices are being created.
+    /// `init` is running, before the control class and the gate are up.
     Loading,
     /// Normal operation: users are admitted.
     Live,

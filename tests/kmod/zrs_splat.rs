@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! Test-only module: `insmod zrs_splat.ko splat=warn` raises a WARN, so the
+//! Test-only module: `modprobe zrs_splat warn=1` raises a WARN, so the
 //! guest harness can prove that it fails a test on a kernel splat.
 
 use kernel::prelude::*;

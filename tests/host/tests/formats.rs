@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+//! Statistics and algorithm-list formats, compared with what the C zram
+//! prints (strings taken from a C zram on the same kernel).
+use core::fmt::Write;
+use zram_rs_logic::logic::algo::{self, NameError};
+use zram_rs_logic::logic::parse::ParseError;
+use zram_rs_logic::logic::stats::{self, BufWriter, MmStat};
+
+fn render(f: impl FnOnce(&mut BufWriter<'_>) -> core::fmt::Result) -> String {
+    let mut buf = [0u8; 4096];
+    let mut w = BufWriter::new(&mut buf);
+    f(&mut w).unwrap();
+    String::from_utf8(w.as_bytes().to_vec()).unwrap()
+}
+
+#[test]
+fn mm_stat_matches_c() {
+    let s = MmStat {
+        pages_stored: 432,
+        compr_data_size: 838721,
+        mem_used_pages: 242,
+        limit_pages: 0,
+        max_used_pages: 242,
+        same_pages: 112,
+        pages_compacted: 0,
+        huge_pages: 64,
+        huge_pages_since: 64,
+    };
+    assert_eq!(
+        render(|w| stats::write_mm_stat(w, &s)),
+        " 1769472   838721   991232        0   991232      112        0       64       64\n"
+    );
+    // Wider numbers are not truncated.
+    let big = MmStat {
+        compr_data_size: 123456789012,
+        ..MmStat::default()
+    };
+    assert!(render(|w| stats::write_mm_stat(w, &big)).contains(" 123456789012 "));
+}
+
+#[test]
+fn io_and_debug_stat_match_c() {
+    assert_eq!(
+        render(|w| stats::write_io_stat(w, 0, 0, 0)),
+        "       0        0 0        0\n"
+    );
+    assert_eq!(
+        render(|w| stats::write_io_stat(w, 1, 22, 333)),
+        "       1       22 0      333\n"
+    );
+    assert_eq!(
+        render(|w| stats::write_debug_stat(w, 0)),
+        "version: 1\n0        0\n"
+    );
+}
+
+#[test]
+fn buf_writer_stops_at_the_end() {
+    let mut buf = [0u8; 4];
+    let mut w = BufWriter::new(&mut buf);
+    assert!(w.write_str("abcdef").is_err());
+    assert_eq!(w.as_bytes(), b"abcd");
+    assert_eq!(w.len(), 4);
+}
+
+#[test]
+fn comp_algorithm_list() {
+    assert_eq!(
+        render(|w| algo::write_available(w, "lzo-rle")),
+        "[lzo-rle] lzo lz4 zstd deflate \n"
+    );
+    assert_eq!(
+        render(|w| algo::write_available(w, "zstd")),
+        "lzo-rle lzo lz4 [zstd] deflate \n"
+    );
+    assert_eq!(
+        render(|w| algo::write_available(w, "842")),
+        "lzo-rle lzo lz4 zstd deflate [842] \n"
+    );
+}
+
+#[test]
+fn comp_algorithm_lookup() {
+    assert_eq!(algo::lookup(b"lz4\n"), Ok("lz4"));
+    assert_eq!(algo::lookup(b"lz4hc"), Ok("lz4hc"));
+    assert_eq!(algo::lookup(b"lz4 "), Err(NameError::Unknown));
+    assert_eq!(algo::lookup(b" lz4"), Err(NameError::Unknown));
+    assert_eq!(algo::lookup(b""), Err(NameError::Unknown));
+    assert_eq!(algo::lookup(&[b'x'; 127]), Err(NameError::Unknown));
+    assert_eq!(algo::lookup(&[b'x'; 128]), Err(NameError::TooLong));
+}
+
+#[test]
+fn algorithm_params() {
+    let p = algo::parse_params(b"priority=1 level=8\n").unwrap();
+    assert_eq!(p.priority, Some(1));
+    assert_eq!(p.level, Some(8));
+    assert!(p.tunes());
+    let p = algo::parse_params(b"  algo=zstd  unknown=1 ").unwrap();
+    assert_eq!(p.algo, Some(&b"zstd"[..]));
+    assert!(!p.tunes());
+    assert_eq!(algo::parse_params(b"level"), Err(ParseError::Invalid));
+    assert_eq!(algo::parse_params(b"level="), Err(ParseError::Invalid));
+    assert_eq!(algo::parse_params(b"level=x"), Err(ParseError::Invalid));
+    assert_eq!(
+        algo::parse_params(b"priority=99999999999"),
+        Err(ParseError::Range)
+    );
+    assert_eq!(algo::parse_params(b""), Ok(algo::Params::default()));
+}
