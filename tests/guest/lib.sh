@@ -60,3 +60,30 @@ textdata() {
 		n=$((n + $(cat /tests/*.sh | wc -c)))
 	done | head -c $1
 }
+
+# CPU hotplug storm: CPUs 1..N-1 go offline and online in a loop in the
+# background until hp_storm_stop, which prints how many flips were done.
+hp_storm_start() {
+	local cpus
+	cpus=$(ls -d /sys/devices/system/cpu/cpu[1-9]* 2>/dev/null)
+	[ -n "$cpus" ] || skip "needs at least 2 CPUs"
+	rm -f /tmp/hp.stop
+	echo 0 > /tmp/hp.count
+	(
+		n=0
+		while [ ! -e /tmp/hp.stop ]; do
+			for c in $cpus; do
+				echo 0 > $c/online 2>/dev/null && n=$((n + 1))
+				echo 1 > $c/online 2>/dev/null && n=$((n + 1))
+				echo $n > /tmp/hp.count
+			done
+		done
+	) &
+	HP_PID=$!
+}
+hp_storm_stop() {
+	touch /tmp/hp.stop
+	wait $HP_PID
+	for c in /sys/devices/system/cpu/cpu[1-9]*; do echo 1 > $c/online 2>/dev/null; done
+	cat /tmp/hp.count
+}

@@ -4,12 +4,15 @@
  * that depends on its index and the pass (half of it compressible, a
  * quarter of the pages same-filled), then read everything back and count
  * mismatches. With more memory than RAM this exercises swap. Prints
- * "pages=N mismatches=M" and exits 1 on any mismatch.
+ * "pages=N mismatches=M" and exits 1 on any mismatch. With
+ * ZRS_MEMTEST_HOLD=FILE set, it then creates FILE and keeps its memory
+ * until FILE is removed (so that a caller can look at the swap device).
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #define PG 4096
 
@@ -70,5 +73,14 @@ int main(int argc, char **argv)
 	}
 	printf("pages=%llu mismatches=%llu\n", (unsigned long long)checked,
 	       (unsigned long long)bad);
+	fflush(stdout);
+	if (getenv("ZRS_MEMTEST_HOLD")) {
+		FILE *f = fopen(getenv("ZRS_MEMTEST_HOLD"), "w");
+
+		if (f)
+			fclose(f);
+		while (f && access(getenv("ZRS_MEMTEST_HOLD"), F_OK) == 0)
+			usleep(100000);
+	}
 	return bad ? 1 : 0;
 }

@@ -1,0 +1,34 @@
+# SPDX-License-Identifier: GPL-2.0
+# The kernel's own zram selftests (tools/testing/selftests/zram of the
+# downloaded tree, unmodified), on the C zram and on ours, compared step by
+# step: every step that passes on C must pass on ours.
+. ./lib.sh
+
+run_selftest() { # driver
+	if [ $1 = rs ]; then
+		# zram-control present: the selftests hot_add their devices.
+		modprobe zram_rs num_devices=0 || fail "modprobe zram_rs"
+	fi
+	(cd /selftests/zram && timeout 240 bash ./zram.sh) > /tmp/kst.$1 2>&1
+	echo $? > /tmp/kst.$1.rc
+	echo "----- selftest output ($1) -----"
+	cat /tmp/kst.$1
+	rmmod zram_rs 2>/dev/null; rmmod zram 2>/dev/null
+}
+# The verdict lines, without device numbers (ours start at zram0 too, but
+# the C run loads its module with num_devices instead of hot_add).
+steps() { grep -E ': OK$|PASS|FAIL|fail|error|Error' "$1" | sed 's/[0-9][0-9.]*/N/g'; }
+
+run_selftest c
+run_selftest rs
+steps /tmp/kst.c > /tmp/steps.c
+steps /tmp/kst.rs > /tmp/steps.rs
+echo "C: $(grep -c PASS /tmp/steps.c) PASS, $(grep -vc PASS /tmp/steps.c) other; ours: $(grep -c PASS /tmp/steps.rs) PASS, $(grep -vc PASS /tmp/steps.rs) other"
+expect_eq "selftest exit (C)" "$(cat /tmp/kst.c.rc)" 0
+expect_eq "selftest exit (ours)" "$(cat /tmp/kst.rs.rc)" 0
+[ "$(grep -c PASS /tmp/steps.c)" -gt 0 ] || fail "no PASS step on C: the comparison would be empty"
+grep -E "PASS|: OK$" /tmp/steps.c | while read -r line; do
+	grep -qxF "$line" /tmp/steps.rs || { echo "$line" >> /tmp/missing; }
+done
+[ -s /tmp/missing ] && fail "steps that pass on C but not on ours: $(cat /tmp/missing | tr '\n' '|')"
+log "ok: $(grep -c PASS /tmp/steps.rs) selftest steps pass on ours, as on C"
