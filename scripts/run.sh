@@ -5,11 +5,15 @@
 # show what it printed.
 . "$(dirname "$0")/lib.sh"
 ZRS_FLAVOURS=release bash "$ZRS_TOP/scripts/setup.sh"
-bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s 2 -m 512M -t 600 demo
-rc=$?
+bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s 2 -m 512M -t 600 demo 2>&1 | tee /tmp/zrs-run.$$
+rc=${PIPESTATUS[0]}
 log=$(ls -td "$ZRS_CACHE"/runs/*-release-* | head -1)/console.log
 echo
 sed -n 's/^demo| \{0,1\}//p' "$log"
 echo
-echo "(TCG guest: timings are emulated, not real-hardware figures; full log: $log)"
+if grep -q -- "-accel tcg" /tmp/zrs-run.$$; then
+	echo "(QEMU TCG guest: times are emulated, not real-hardware figures)"
+fi
+rm -f /tmp/zrs-run.$$
+echo "(full log: $log)"
 exit $rc

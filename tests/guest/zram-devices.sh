@@ -14,7 +14,8 @@ grep -q ' zram$' /proc/devices || fail "no zram major in /proc/devices"
 expect_eq "hot_add mode" "$(stat -c %a /sys/class/zram-control/hot_add)" 400
 expect_eq "hot_remove mode" "$(stat -c %a /sys/class/zram-control/hot_remove)" 200
 for a in disksize:644 initstate:444 reset:200 compact:200 mem_limit:200 \
-	mem_used_max:200 comp_algorithm:644 io_stat:444 mm_stat:444 debug_stat:444; do
+	mem_used_max:200 comp_algorithm:644 io_stat:444 mm_stat:444 debug_stat:444 \
+	algorithm_params:200; do
 	expect_eq "mode of ${a%%:*}" "$(stat -c %a /sys/block/zram0/${a%%:*})" "${a##*:}"
 done
 

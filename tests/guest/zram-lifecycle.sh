@@ -61,6 +61,18 @@ for a in lz4 zstd deflate lzo lzo-rle; do
 	[ "$(mm 0 2)" -lt 65536 ] || fail "$a did not compress text: mm_stat $(cat $d/mm_stat)"
 	echo 1 > $d/reset
 done
+# algorithm_params: parsed as in C; what acomp cannot apply is EOPNOTSUPP.
+expect_write $d/algorithm_params "level" EINVAL
+expect_write $d/algorithm_params "level=x" EINVAL
+expect_write $d/algorithm_params "priority=4" EINVAL
+expect_write $d/algorithm_params "priority=1 algo=zstd" EINVAL
+expect_write $d/algorithm_params "algo=zstd" EINVAL
+expect_write $d/algorithm_params "algo=lzo-rle priority=0" OK
+expect_write $d/algorithm_params "level=3" EOPNOTSUPP
+expect_write $d/algorithm_params "priority=0 deflate.winbits=12" EOPNOTSUPP
+echo 8M > $d/disksize
+expect_write $d/algorithm_params "algo=lzo-rle" EBUSY
+echo 1 > $d/reset
 expect_eq "comp_algorithm kept after reset" "$(cat $d/comp_algorithm)" "[lzo-rle] lzo lz4 zstd deflate "
 expect_write $d/comp_algorithm lz4hc OK
 expect_eq "unlisted algorithm shown" "$(cat $d/comp_algorithm)" "lzo-rle lzo lz4 zstd deflate [lz4hc] "
