@@ -7,38 +7,73 @@
 #   make check                  everything CI runs; ends "N passed, N failed"
 #   make run                    boot the release kernel and show zram at work
 #   make setup                  host packages, kernel source, both kernels
+#   make install [KDIR=] [INSTALL_MOD_PATH=|DESTDIR=]   zram_rs.ko into
+#                               lib/modules/<release>/updates + depmod
+#   make uninstall              undo exactly that
+#   make install-alias          /etc/modprobe.d/zram-rs.conf: "modprobe zram"
+#                               loads zram_rs (opt-in); make uninstall-alias
 #   make host-test | fmt | fmt-check | clippy | clean | help
 
 SHELL := /bin/bash
 TOP := $(abspath $(dir $(lastword $(MAKEFILE_LIST))))
-LLVM ?= -19
 FLAVOUR ?= release
 # Deferred: evaluated (and the kernel built) only by targets that need it.
 KDIR ?= $(shell bash $(TOP)/scripts/build-kernel.sh $(FLAVOUR))
-MODDIR = $(shell bash $(TOP)/scripts/modpath.sh $(KDIR))
+# Module objects go to the cache, one directory per kernel tree (DKMS
+# passes its own build directory instead).
+MODDIR ?= $(shell bash $(TOP)/scripts/modpath.sh $(KDIR))
+# Build with the compiler the kernel was built with: clang-N if the tree
+# was built by clang N and clang-N exists, plain LLVM=1 for other clang.
+CLANG_MAJOR = $(shell sed -n 's/^CONFIG_CLANG_VERSION=\([0-9]*\)[0-9]\{4\}$$/\1/p' $(KDIR)/include/config/auto.conf 2>/dev/null)
+LLVM ?= $(if $(CLANG_MAJOR),$(if $(shell command -v clang-$(CLANG_MAJOR)),-$(CLANG_MAJOR),1))
+# Name the versioned tools outright: DKMS passes CC=clang LD=ld.lld for a
+# clang-built kernel, which do not exist where only clang-N is installed.
+KTOOLS = LLVM=$(LLVM) $(if $(filter -%,$(LLVM)),CC=clang$(LLVM) LD=ld.lld$(LLVM))
+KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
+INSTALL_MOD_PATH ?= $(DESTDIR)
+MODDEST = $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/updates
+DEPMOD = depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
 export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
-.PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help
+.PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
+	install uninstall install-alias uninstall-alias
 
 all: modules
 
 modules:
 	@bash $(TOP)/scripts/check-kdir.sh "$(KDIR)"
 	@mkdir -p $(MODDIR)
-	$(MAKE) -C $(KDIR) M=$(TOP) MO=$(MODDIR) LLVM=$(LLVM) modules
+	$(MAKE) -C $(KDIR) M=$(TOP) MO=$(MODDIR) $(KTOOLS) modules
 	@echo "built: $(MODDIR)/zram_rs.ko"
+
+install: modules
+	install -D -m 0644 $(MODDIR)/zram_rs.ko $(MODDEST)/zram_rs.ko
+	$(DEPMOD)
+	@echo "installed $(MODDEST)/zram_rs.ko"
+
+uninstall:
+	@bash $(TOP)/scripts/check-kdir.sh "$(KDIR)"
+	rm -f $(MODDEST)/zram_rs.ko
+	-rmdir $(MODDEST) 2>/dev/null
+	$(DEPMOD)
+
+install-alias:
+	install -D -m 0644 $(TOP)/scripts/zram-rs.modprobe.conf $(DESTDIR)/etc/modprobe.d/zram-rs.conf
+
+uninstall-alias:
+	rm -f $(DESTDIR)/etc/modprobe.d/zram-rs.conf
 
 testmods:
 	@mkdir -p $(MODDIR)-test
-	$(MAKE) -C $(KDIR) M=$(TOP)/tests/kmod MO=$(MODDIR)-test LLVM=$(LLVM) modules
+	$(MAKE) -C $(KDIR) M=$(TOP)/tests/kmod MO=$(MODDIR)-test $(KTOOLS) modules
 
 # Lints count as errors: the module must build clean under clippy.
 clippy:
 	@bash $(TOP)/scripts/check-kdir.sh "$(KDIR)"
 	@mkdir -p $(MODDIR)-clippy
-	$(MAKE) -C $(KDIR) M=$(TOP) MO=$(MODDIR)-clippy LLVM=$(LLVM) CLIPPY=1 \
+	$(MAKE) -C $(KDIR) M=$(TOP) MO=$(MODDIR)-clippy $(KTOOLS) CLIPPY=1 \
 		KRUSTFLAGS="-Dwarnings" modules
 
 host-test:

@@ -51,6 +51,14 @@ else
 	echo "$out" | tail -20; ko "host unit tests (did not build)"
 fi
 
+# Install path: make install/uninstall, alias, KDIR errors, DKMS.
+while read -r verdict rest; do
+	case $verdict in
+	PASS) ok "$rest" ;;
+	FAIL) ko "$rest" ;;
+	esac
+done < <(bash "$ZRS_TOP/tests/host/install.sh" "$kd_rel" 2>&1)
+
 # Guest tests. Each boot appends "PASS|FAIL|SKIP [flavour] name: why" lines.
 summary=$(mktemp)
 guest() { ZRS_SUMMARY=$summary bash "$ZRS_TOP/scripts/guest-run.sh" "$@"; }

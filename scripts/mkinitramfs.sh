@@ -47,6 +47,25 @@ if [ ! -f "$stage/.done" ]; then
 	mkdir -p "$stage/lib64"
 	[ -e "$stage/lib64/ld-linux-x86-64.so.2" ] ||
 		cp -L /lib64/ld-linux-x86-64.so.2 "$stage/lib64/"
+	# The distro zram tools, unmodified from their Debian packages, and
+	# systemd-makefs, which zram-generator runs to make the swap.
+	debs=$ZRS_CACHE/debs
+	mkdir -p "$debs"
+	for p in zram-tools systemd-zram-generator; do
+		ls "$debs/${p}_"*.deb >/dev/null 2>&1 ||
+			(cd "$debs" && apt-get download -q -o APT::Sandbox::User=root "$p" >/dev/null) ||
+			die "cannot download $p"
+		dpkg-deb -x "$(ls "$debs/${p}_"*.deb | head -1)" "$stage"
+	done
+	mkdir -p "$stage/lib/systemd"
+	cp /lib/systemd/systemd-makefs "$stage/lib/systemd/"
+	ldd /lib/systemd/systemd-makefs | awk '/=>/ { print $3 }' | while read -r l; do
+		[ -e "$l" ] || continue
+		mkdir -p "$stage$(dirname "$l")"
+		cp -L "$l" "$stage$l"
+	done
+	# Nothing loads zram at boot in the guest; tests do it themselves.
+	rm -f "$stage/etc/modules-load.d/20-zram-generator.conf" "$stage/etc/systemd/zram-generator.conf"
 	echo 'root:x:0:0:root:/root:/bin/sh' > "$stage/etc/passwd"
 	echo 'root:x:0:' > "$stage/etc/group"
 	touch "$stage/.done"
@@ -64,6 +83,10 @@ rm -f "$work/lib/modules/$kver"/{build,source}
 mkdir -p "$work/lib/modules/$kver/updates"
 for m in "$@"; do cp "$m" "$work/lib/modules/$kver/updates/"; done
 depmod -b "$work" "$kver"
+
+# The opt-in alias, staged where zram-alias.sh picks it up (installing it
+# for every test would turn the C zram tests' "modprobe zram" into ours).
+make -s -C "$ZRS_TOP" install-alias DESTDIR="$work/usr/share/zram-rs"
 
 # Tests: ours, and the kernel's zram selftests, unmodified.
 mkdir -p "$work/tests" "$work/selftests"
