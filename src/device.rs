@@ -140,7 +140,9 @@ impl Device {
             }
             errno(e)
         })?;
-        let pages = usize::try_from(size >> PAGE_SHIFT).map_err(|_| EINVAL);
+        let pages = parse::disksize_aligned(size)
+            .ok_or(EINVAL)
+            .and_then(|s| usize::try_from(s >> PAGE_SHIFT).map_err(|_| EINVAL));
         let made = pages.and_then(|pages| {
             let name = CString::try_from_fmt(fmt!("zram{}", self.id))?;
             Ok(KBox::new(
@@ -150,6 +152,7 @@ impl Device {
         });
         match made {
             Ok(meta) => {
+                let size = parse::page_align(size);
                 self.meta.replace(Some(meta));
                 cfg.disksize = size;
                 cfg.state = cfg.state.on(DevEvent::InitOk).map_err(errno)?;
@@ -157,7 +160,9 @@ impl Device {
                 Ok(())
             }
             Err(e) => {
-                pr_err!("Cannot initialise {} compressing backend\n", cfg.algo);
+                if e != EINVAL {
+                    pr_err!("Cannot initialise {} compressing backend\n", cfg.algo);
+                }
                 cfg.state = cfg.state.on(DevEvent::InitFailed).map_err(errno)?;
                 Err(e)
             }

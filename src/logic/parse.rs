@@ -168,16 +168,22 @@ pub fn page_align(size: u64) -> u64 {
     size.wrapping_add(PAGE_SIZE - 1) & !(PAGE_SIZE - 1)
 }
 
-/// What `disksize_store()` makes of its input: the size in bytes, page
-/// aligned, or `None` for `-EINVAL` (zero, garbage, or a size that wraps).
+/// What `disksize_store()` makes of its input before it looks at the
+/// device: the requested size, or `None` for `-EINVAL` (zero or garbage).
+/// An overflowing number saturates; `disksize_pages` rejects it later, so
+/// that an initialised device answers `-EBUSY` first, as in C.
 pub fn disksize(s: &[u8]) -> Option<u64> {
-    let (size, _) = memparse(s);
-    if size == 0 {
-        return None;
+    match memparse(s) {
+        (0, _) => None,
+        (size, _) => Some(size),
     }
-    let size = page_align(size);
-    if size == 0 {
-        return None;
+}
+
+/// The page-aligned size `disksize_store()` uses once the device may be
+/// initialised, or `None` for `-EINVAL` (the alignment wrapped to 0).
+pub fn disksize_aligned(size: u64) -> Option<u64> {
+    match page_align(size) {
+        0 => None,
+        s => Some(s),
     }
-    Some(size)
 }

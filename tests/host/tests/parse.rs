@@ -35,14 +35,18 @@ fn memparse_garbage_and_overflow() {
 
 #[test]
 fn disksize_rounds_to_pages() {
-    assert_eq!(disksize(b"1G\n"), Some(1 << 30));
-    assert_eq!(disksize(b"1"), Some(4096));
-    assert_eq!(disksize(b"4097"), Some(8192));
+    let both = |s: &[u8]| disksize(s).and_then(disksize_aligned);
+    assert_eq!(both(b"1G\n"), Some(1 << 30));
+    assert_eq!(both(b"1"), Some(4096));
+    assert_eq!(both(b"4097"), Some(8192));
     assert_eq!(disksize(b"0"), None);
     assert_eq!(disksize(b"garbage"), None);
     assert_eq!(disksize(b"\n"), None);
-    // Saturated to u64::MAX, then PAGE_ALIGN wraps to 0: -EINVAL, as in C.
-    assert_eq!(disksize(b"99999999999999999999999"), None);
+    // Saturated to u64::MAX: accepted by the first check (so an
+    // initialised device says EBUSY, as C does), then PAGE_ALIGN wraps to
+    // 0 and the size is -EINVAL.
+    assert_eq!(disksize(b"99999999999999999999999"), Some(u64::MAX));
+    assert_eq!(disksize_aligned(u64::MAX), None);
 }
 
 #[test]
