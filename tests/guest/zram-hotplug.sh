@@ -41,5 +41,6 @@ fio --name=hp --filename=/dev/zram0 --rw=randwrite --bs=4k --size=64M \
 	--buffer_compress_percentage=50 --refill_buffers >/tmp/fio2.out 2>&1 ||
 	fail "data changed after the storm"
 [ "$(awk '{print $1,$2}' /sys/block/zram0/io_stat)" = "0 0" ] || fail "failed I/O: $(cat /sys/block/zram0/io_stat)"
+
 zram_unload
 log "ok: $flips CPU online/offline changes, $(cat /tmp/cycle.count) init/reset cycles, 64 MiB written and verified twice"

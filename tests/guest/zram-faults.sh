@@ -1,0 +1,111 @@
+# SPDX-License-Identifier: GPL-2.0
+# Fault injection (failslab, fail_page_alloc): allocations of the task
+# doing an operation fail at random (1% to 20% of them), many times over,
+# so that failures land at different points of disksize (slot table, pool,
+# compressor, per-CPU streams), hot_add (disk, queue, sysfs) and writes
+# (zsmalloc). Every error path must unwind: the operation fails with an
+# errno, the device stays usable or cleanly uninitialised, and kmemleak
+# (the harness) finds nothing.
+. ./lib.sh
+dbg=/sys/kernel/debug
+[ -d $dbg/failslab ] && [ -d $dbg/fail_page_alloc ] || skip "kernel without failslab/fail_page_alloc (use the debug kernel)"
+trials=${ZRS_FAULT_TRIALS:-24}
+probs="1 2 5 20"
+
+arm() { # facility percent
+	local f=$dbg/$1
+	echo Y > $f/task-filter
+	echo N > $f/ignore-gfp-wait 2>/dev/null
+	[ -e $f/ignore-gfp-highmem ] && echo N > $f/ignore-gfp-highmem
+	echo 0 > $f/verbose
+	echo 1 > $f/interval
+	echo 0 > $f/space
+	echo -1 > $f/times
+	echo $2 > $f/probability
+}
+disarm() { echo 0 > $dbg/$1/probability; echo 0 > $dbg/$1/times; }
+# Run a command as a task that the armed facility may fail.
+faulty() { bash -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' _ "$@"; }
+
+# Injected failures make the allocator report "page allocation failure"
+# with a stack trace: expected here. Drop exactly those reports (up to the
+# end of their trace) and fail on anything else that looks like a splat.
+check_log() { # what
+	dmesg -c | awk '
+		/page allocation failure|vmalloc error/ { skip = 1 }
+		skip { if ($0 ~ /<\/TASK>/) skip = 0; next }
+		!skip { print }' > /tmp/faults.log
+	if grep -E "$SPLAT" /tmp/faults.log; then fail "kernel splat during $1 (beyond allocation-failure reports)"; fi
+}
+dmesg -c > /dev/null
+ops=0 faults=0 nowrite=0
+for fac in failslab fail_page_alloc; do
+	# disksize: the slot table, the pool, the compressor and its streams.
+	zram_load
+	for n in $(seq 1 $trials); do
+		p=$(echo $probs | cut -d' ' -f$((n % 4 + 1)))
+		arm $fac $p
+		r=$(faulty zrs-write /sys/block/zram0/disksize 8M)
+		disarm $fac
+		ops=$((ops + 1))
+		case $r in
+		OK) echo 1 > /sys/block/zram0/reset || fail "reset after disksize ($fac)" ;;
+		E*) faults=$((faults + 1))
+			expect_eq "initstate after failed disksize ($fac, $r)" "$(cat /sys/block/zram0/initstate)" 0 ;;
+		"") # The injected failure hit the helper before it could write
+			# (exec): nothing reached the driver; it must be as it was.
+			nowrite=$((nowrite + 1))
+			expect_eq "initstate after a helper failure ($fac)" "$(cat /sys/block/zram0/initstate)" 0 ;;
+		*) fail "disksize under $fac: '$r'" ;;
+		esac
+	done
+	check_log "disksize under $fac"
+	# The device is still good.
+	echo 8M > /sys/block/zram0/disksize || fail "disksize after $fac faults"
+	dd if=/tests/lib.sh of=/dev/zram0 bs=4k count=1 conv=sync oflag=direct 2>/dev/null || fail "write after $fac faults"
+	echo 1 > /sys/block/zram0/reset
+
+	# hot_add: the disk, its queue and sysfs.
+	for n in $(seq 1 $trials); do
+		p=$(echo $probs | cut -d' ' -f$((n % 4 + 1)))
+		arm $fac $p
+		id=$(faulty cat /sys/class/zram-control/hot_add 2>/dev/null)
+		disarm $fac
+		ops=$((ops + 1))
+		if [ -n "$id" ]; then
+			echo $id > /sys/class/zram-control/hot_remove || fail "hot_remove $id after $fac"
+		else
+			faults=$((faults + 1))
+		fi
+	done
+	check_log "hot_add under $fac"
+	expect_eq "hot_add after $fac faults" "$(cat /sys/class/zram-control/hot_add)" 1
+	echo 1 > /sys/class/zram-control/hot_remove
+
+	# Writes: zsmalloc allocations in the I/O path fail; the writer gets
+	# EIO, the slot keeps its old data.
+	echo 8M > /sys/block/zram0/disksize
+	head -c 65536 /dev/urandom > /tmp/old
+	dd if=/tmp/old of=/dev/zram0 bs=64k oflag=direct 2>/dev/null || fail "write old data"
+	textdata 65536 > /tmp/new
+	for n in $(seq 1 8); do
+		arm $fac $(echo $probs | cut -d' ' -f$((n % 4 + 1)))
+		faulty dd if=/tmp/new of=/dev/zram0 bs=64k oflag=direct 2>/dev/null
+		disarm $fac
+		ops=$((ops + 1))
+		dd if=/dev/zram0 of=/tmp/back bs=64k count=1 iflag=direct 2>/dev/null || fail "read after $fac write fault"
+		# Every page is either the old or the new one, never garbage.
+		for p in $(seq 0 15); do
+			dd if=/tmp/back bs=4096 skip=$p count=1 2>/dev/null > /tmp/pb
+			dd if=/tmp/old bs=4096 skip=$p count=1 2>/dev/null | cmp -s - /tmp/pb ||
+				dd if=/tmp/new bs=4096 skip=$p count=1 2>/dev/null | cmp -s - /tmp/pb ||
+				fail "page $p is neither old nor new after $fac write faults (trial $n)"
+		done
+	done
+	check_log "writes under $fac"
+	faults=$((faults + $(awk '{print $2}' /sys/block/zram0/io_stat)))
+	echo 1 > /sys/block/zram0/reset
+	zram_unload
+done
+[ $faults -gt 0 ] || fail "no injected failure reached the driver in $ops operations"
+log "ok: $ops operations under injected allocation failures: $faults failed cleanly ($nowrite never reached the driver), every error path unwound"
