@@ -19,8 +19,9 @@
 //!   (as zswap does since 2025) makes a looked-up stream valid for the
 //!   compressor's whole life: no retry loop, no window where the I/O path
 //!   can see a half-made or freed stream. The cost is the memory of streams
-//!   of CPUs that are offline: 4 pages plus the transform each, freed with
-//!   the device's reset.
+//!   of CPUs that are offline: 4 pages plus the transform each (measured
+//!   about 32 KiB with lzo-rle by the zram-streamcost guest test), freed
+//!   with the device's reset.
 
 use crate::ffi::acomp::{self, Acomp};
 use crate::ffi::cpuhp::{HotplugCallbacks, Instance, MultiState};
