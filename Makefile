@@ -12,6 +12,7 @@
 #   make uninstall              undo exactly that
 #   make install-alias          /etc/modprobe.d/zram-rs.conf: "modprobe zram"
 #                               loads zram_rs (opt-in); make uninstall-alias
+#   make soak [SECS=600]        reliability tests for about SECS each
 #   make host-test | fmt | fmt-check | clippy | clean | help
 
 SHELL := /bin/bash
@@ -38,7 +39,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
 .PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
-	install uninstall install-alias uninstall-alias
+	install uninstall install-alias uninstall-alias soak
 
 all: modules
 
@@ -93,6 +94,10 @@ check:
 
 run:
 	bash $(TOP)/scripts/run.sh
+
+SECS ?= 600
+soak:
+	bash $(TOP)/scripts/soak.sh $(SECS)
 
 clean:
 	rm -rf $(TOP)/tests/host/target

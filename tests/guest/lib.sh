@@ -87,3 +87,13 @@ hp_storm_stop() {
 	for c in /sys/devices/system/cpu/cpu[1-9]*; do echo 1 > $c/online 2>/dev/null; done
 	cat /tmp/hp.count
 }
+
+# zrs.args from the kernel command line: soak=SECS makes the reliability
+# tests run for about that long instead of their CI size.
+SOAK=
+for a in $ZRS_ARGS; do
+	case $a in soak=*) SOAK=${a#soak=} ;; esac
+done
+# True while a soak run has time left (always false without soak=).
+soak_left() { [ -n "$SOAK" ] && [ "$(date +%s)" -lt "$SOAK_END" ]; }
+SOAK_END=$(( $(date +%s) + ${SOAK:-0} ))

@@ -39,6 +39,9 @@ check_log() { # what
 }
 dmesg -c > /dev/null
 ops=0 faults=0 nowrite=0
+passes=0
+while :; do
+passes=$((passes + 1))
 for fac in failslab fail_page_alloc; do
 	# disksize: the slot table, the pool, the compressor and its streams.
 	zram_load
@@ -107,5 +110,7 @@ for fac in failslab fail_page_alloc; do
 	echo 1 > /sys/block/zram0/reset
 	zram_unload
 done
+soak_left || break
+done
 [ $faults -gt 0 ] || fail "no injected failure reached the driver in $ops operations"
-log "ok: $ops operations under injected allocation failures: $faults failed cleanly ($nowrite never reached the driver), every error path unwound"
+log "ok: $passes pass(es), $ops operations under injected allocation failures: $faults failed cleanly ($nowrite never reached the driver), every error path unwound"

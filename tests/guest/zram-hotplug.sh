@@ -24,11 +24,16 @@ hp_storm_start
 ) &
 cyc=$!
 cp /tests/lib.sh /tmp/lib.sh
-fio --name=hp --filename=/dev/zram0 --rw=randwrite --bs=4k --size=64M \
-	--ioengine=psync --direct=1 --verify=crc32c --verify_fatal=1 \
-	--buffer_compress_percentage=50 --refill_buffers --numjobs=1 \
-	--output=/tmp/fio.out >/dev/null 2>&1
-frc=$?
+runs=0
+while :; do
+	runs=$((runs + 1))
+	fio --name=hp --filename=/dev/zram0 --rw=randwrite --bs=4k --size=64M \
+		--ioengine=psync --direct=1 --verify=crc32c --verify_fatal=1 \
+		--buffer_compress_percentage=50 --refill_buffers --numjobs=1 \
+		--output=/tmp/fio.out >/dev/null 2>&1
+	frc=$?
+	[ $frc = 0 ] && soak_left || break
+done
 flips=$(hp_storm_stop)
 wait $cyc
 cat /tmp/fio.out | grep -E "err=|verify|WRITE|READ" | head -5
@@ -43,4 +48,4 @@ fio --name=hp --filename=/dev/zram0 --rw=randwrite --bs=4k --size=64M \
 [ "$(awk '{print $1,$2}' /sys/block/zram0/io_stat)" = "0 0" ] || fail "failed I/O: $(cat /sys/block/zram0/io_stat)"
 
 zram_unload
-log "ok: $flips CPU online/offline changes, $(cat /tmp/cycle.count) init/reset cycles, 64 MiB written and verified twice"
+log "ok: $flips CPU online/offline changes, $(cat /tmp/cycle.count) init/reset cycles, $runs x 64 MiB written and verified, then verified again"

@@ -5,7 +5,7 @@
 # works or fails with a clean errno; the harness fails the run on any
 # splat ("Removing state N which has instances left", UAF, lockdep) or hang.
 . ./lib.sh
-secs=${ZRS_RACE_SECS:-20}
+secs=${SOAK:-20}
 ok_errno=" OK ENOENT ENODEV EBUSY EINVAL "
 rm -f /tmp/race.stop /tmp/race.bad
 
