@@ -238,13 +238,10 @@ impl Meta {
         Ok(())
     }
 
-    /// Compress `page` with the locked stream `s` and store it: what the
-    /// slot is to hold. Same-filled pages need neither.
+    /// Compress `page` (the scratch page if `None`) with the locked stream
+    /// `s` and store it: what the slot is to hold. Callers have checked
+    /// that the page is not same-filled.
     fn encode(&self, st: &Stats, s: &mut Stream, page: Option<&[u8]>) -> Result<Encoded> {
-        let data = page.unwrap_or(&s.scratch);
-        if let Some(word) = slot::same_filled(data) {
-            return Ok(Encoded::Same(word));
-        }
         let len = match page {
             Some(p) => s.compress(p),
             None => s.compress_scratch(),
@@ -365,7 +362,10 @@ impl Meta {
                 return Err(EIO);
             }
         }
-        let e = self.encode(st, &mut s, None)?;
+        let e = match slot::same_filled(&s.scratch) {
+            Some(word) => Encoded::Same(word),
+            None => self.encode(st, &mut s, None)?,
+        };
         drop(s);
         self.commit(st, &mut g, e);
         Ok(())
