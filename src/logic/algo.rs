@@ -62,6 +62,8 @@ pub fn write_available(w: &mut impl Write, current: &str) -> fmt::Result {
 
 /// Number of algorithm slots (primary plus secondaries), as in the C driver.
 pub const MAX_COMPS: i32 = 4;
+/// The same, as an array length.
+pub const NR_COMPS: usize = MAX_COMPS as usize;
 
 /// What `algorithm_params` asked for.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]

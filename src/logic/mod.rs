@@ -8,5 +8,6 @@
 pub mod algo;
 pub mod lifecycle;
 pub mod parse;
+pub mod post;
 pub mod slot;
 pub mod stats;

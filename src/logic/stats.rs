@@ -68,6 +68,12 @@ pub fn write_debug_stat(w: &mut impl Write, miss_free: u64) -> fmt::Result {
     write!(w, "version: 1\n0 {:>8}\n", miss_free)
 }
 
+/// `bd_stat`: blocks on the backing device, reads from and writes to it
+/// (4 KiB units).
+pub fn write_bd_stat(w: &mut impl Write, count: u64, reads: u64, writes: u64) -> fmt::Result {
+    writeln!(w, "{count:8} {reads:8} {writes:8}")
+}
+
 /// A `fmt::Write` sink over a fixed buffer that stops at its end, like
 /// `sysfs_emit()` into its one page.
 pub struct BufWriter<'a> {
@@ -94,6 +100,15 @@ impl<'a> BufWriter<'a> {
     /// What was written.
     pub fn as_bytes(&self) -> &[u8] {
         &self.buf[..self.len]
+    }
+
+    /// Append raw bytes (not necessarily UTF-8, e.g. a path), truncating
+    /// at the end of the buffer.
+    pub fn write_bytes(&mut self, b: &[u8]) {
+        let room = self.buf.len() - self.len;
+        let n = b.len().min(room);
+        self.buf[self.len..self.len + n].copy_from_slice(&b[..n]);
+        self.len += n;
     }
 }
 
