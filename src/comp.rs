@@ -74,6 +74,18 @@ impl Stream {
         }
     }
 
+    /// Decompress the first `size` bytes of `page` over the whole of it
+    /// (a compressed page read back from the backing device).
+    pub(crate) fn decompress_in_place(&mut self, page: &mut [u8], size: usize) -> Result {
+        let src = page.get(..size).ok_or(EIO)?;
+        let tmp = self.buf.get_mut(..size).ok_or(EIO)?;
+        if !crate::logic::slot::copy(tmp, src) {
+            return Err(EIO);
+        }
+        let src = self.buf.get(..size).ok_or(EIO)?;
+        Self::decompress_into(&mut self.acomp, src, page)
+    }
+
     /// Split borrows: the transform, the local-copy page and the scratch
     /// page, for reads that decompress an object zsmalloc may copy.
     pub(crate) fn parts(&mut self) -> (&mut Acomp, &mut [u8], &mut [u8]) {

@@ -9,15 +9,19 @@
 //! I/O path takes neither `cfg` nor the gate: it reads the storage under
 //! SRCU (`SrcuBox`), which `reset` empties and drains before freeing.
 
+use crate::backing::Backing;
 use crate::ffi::cpuhp::MultiState;
+use crate::ffi::debugfs::DebugDir;
 use crate::ffi::disk::{Disk, Major};
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
-use crate::logic::algo;
+use crate::logic::algo::{self, NR_COMPS};
 use crate::logic::lifecycle::{DevEvent, DevState};
 use crate::logic::parse::{self, ParseError, PAGE_SHIFT};
+use crate::logic::post;
 use crate::logic::stats::{self, BufWriter, MmStat};
-use crate::store::{Meta, Stats};
+use crate::postproc::WbConfig;
+use crate::store::{Meta, MetaConfig, Stats};
 use core::fmt::Write;
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -28,8 +32,27 @@ use kernel::sync::{Arc, Mutex};
 /// Settings and state, under the device lock.
 struct Config {
     state: DevState,
-    algo: &'static str,
+    /// Algorithm names by priority: the primary, then recompression ones.
+    algos: [Option<&'static str>; NR_COMPS],
     disksize: u64,
+    backing: Option<Arc<Backing>>,
+    compressed_wb: bool,
+    wb: WbConfig,
+    /// The debugfs directory; taken out (under the lock) and dropped
+    /// (without it) on removal, since dropping waits for its readers.
+    debug: Option<DebugDir>,
+}
+
+impl Config {
+    fn algo(&self) -> &'static str {
+        self.algos[0].unwrap_or(algo::DEFAULT)
+    }
+
+    /// Back to the default algorithm and no recompression ones, as the C
+    /// driver's reset (and failed initialisation) leaves a device.
+    fn reset_algos(&mut self) {
+        self.algos = [Some(algo::DEFAULT), None, None, None];
+    }
 }
 
 /// A zram device.
@@ -47,7 +70,7 @@ pub(crate) struct Device {
     cfg: Mutex<Config>,
 }
 
-fn parse_err(e: ParseError) -> Error {
+pub(crate) fn parse_err(e: ParseError) -> Error {
     match e {
         ParseError::Invalid => EINVAL,
         ParseError::Range => ERANGE,
@@ -62,6 +85,7 @@ impl Device {
         gate: &Arc<Gate>,
         ms: &Arc<MultiState>,
     ) -> Result<Arc<Self>> {
+        let name = CString::try_from_fmt(fmt!("zram{}", id))?;
         let disk = Disk::alloc(major, id)?;
         let dev = Arc::pin_init(
             try_pin_init!(Device {
@@ -73,13 +97,22 @@ impl Device {
                 stats: Stats::new(),
                 cfg <- new_mutex!(Config {
                     state: DevState::Uninit,
-                    algo: algo::DEFAULT,
+                    algos: [Some(algo::DEFAULT), None, None, None],
                     disksize: 0,
+                    backing: None,
+                    compressed_wb: false,
+                    wb: WbConfig {
+                        limit_enable: false,
+                        limit: 0,
+                        batch_size: 32,
+                    },
+                    debug: None,
                 }),
             }),
             GFP_KERNEL,
         )?;
         dev.disk.add(dev.clone())?;
+        dev.cfg.lock().debug = Some(DebugDir::new(&name, &dev));
         pr_info!("Added device: zram{}\n", id);
         Ok(dev)
     }
@@ -145,8 +178,13 @@ impl Device {
             .and_then(|s| usize::try_from(s >> PAGE_SHIFT).map_err(|_| EINVAL));
         let made = pages.and_then(|pages| {
             let name = CString::try_from_fmt(fmt!("zram{}", self.id))?;
+            let mc = MetaConfig {
+                algos: &cfg.algos,
+                backing: cfg.backing.clone(),
+                compressed_wb: cfg.compressed_wb,
+            };
             Ok(KBox::new(
-                Meta::new(pages, &name, cfg.algo, &self.ms)?,
+                Meta::new(pages, &name, mc, &self.ms)?,
                 GFP_KERNEL,
             )?)
         });
@@ -160,9 +198,8 @@ impl Device {
                 Ok(())
             }
             Err(e) => {
-                if e != EINVAL {
-                    pr_err!("Cannot initialise {} compressing backend\n", cfg.algo);
-                }
+                // As C: a failed initialisation forgets the algorithms.
+                cfg.reset_algos();
                 cfg.state = cfg.state.on(DevEvent::InitFailed).map_err(errno)?;
                 Err(e)
             }
@@ -179,6 +216,10 @@ impl Device {
             drop(meta);
         }
         cfg.disksize = 0;
+        cfg.reset_algos();
+        // The backing device is closed with the last reference: ours now
+        // that the storage (which held the other) is gone.
+        cfg.backing = None;
         self.stats.reset();
     }
 
@@ -228,15 +269,49 @@ impl Device {
     /// across `del_gendisk()`, which waits for running sysfs handlers.
     pub(crate) fn finish_remove(&self) {
         self.disk.sync();
-        {
+        let debug = {
             let mut cfg = self.cfg.lock();
             self.free_storage(&mut cfg);
-        }
+            cfg.debug.take()
+        };
+        // Waits for block_state readers; none of them can hold `cfg`.
+        drop(debug);
         pr_info!("Removed device: zram{}\n", self.id);
         self.disk.del();
     }
 
     // ---- sysfs ----
+
+    /// Set the algorithm of priority `prio` (`comp_algorithm`,
+    /// `recomp_algorithm`): only while uninitialised, and only one that
+    /// the crypto API provides.
+    fn set_algo(&self, prio: usize, input: &[u8]) -> Result {
+        let name = algo::lookup(input).map_err(|e| match e {
+            algo::NameError::TooLong => E2BIG,
+            algo::NameError::Unknown => EINVAL,
+        })?;
+        let mut cfg = self.cfg.lock();
+        if cfg.state != DevState::Uninit {
+            pr_info!("Can't change algorithm for initialized device\n");
+            return Err(EBUSY);
+        }
+        // Ask the crypto API now (this may load the module), with no
+        // hotplug lock held: an algorithm it lacks is -EINVAL.
+        let cname = CString::try_from_fmt(fmt!("{name}"))?;
+        if !crate::ffi::acomp::available(&cname) {
+            return Err(EINVAL);
+        }
+        *cfg.algos.get_mut(prio).ok_or(EINVAL)? = Some(name);
+        Ok(())
+    }
+
+    /// debugfs `block_state`: slots from `*index` on into `out`.
+    pub(crate) fn block_state(&self, out: &mut [u8], index: &mut usize) -> Result<usize> {
+        let _pass = self.gate.enter()?;
+        let meta = self.meta.read();
+        let m = meta.get().ok_or(EINVAL)?;
+        Ok(m.block_state(out, index))
+    }
 
     /// `show` of attribute `name`.
     pub(crate) fn attr_show(&self, name: &[u8], w: &mut BufWriter<'_>) -> Result {
@@ -247,7 +322,52 @@ impl Device {
             b"initstate" => {
                 writeln!(w, "{}", u32::from(self.cfg.lock().state.is_ready())).map_err(fmt_err)
             }
-            b"comp_algorithm" => algo::write_available(w, self.cfg.lock().algo).map_err(fmt_err),
+            b"comp_algorithm" => algo::write_available(w, self.cfg.lock().algo()).map_err(fmt_err),
+            b"recomp_algorithm" => {
+                let cfg = self.cfg.lock();
+                for (prio, a) in cfg.algos.iter().enumerate().skip(1) {
+                    if let Some(a) = a {
+                        write!(w, "#{prio}: ").map_err(fmt_err)?;
+                        algo::write_available(w, a).map_err(fmt_err)?;
+                    }
+                }
+                Ok(())
+            }
+            b"backing_dev" => {
+                let cfg = self.cfg.lock();
+                match &cfg.backing {
+                    None => w.write_str("none\n").map_err(fmt_err),
+                    Some(b) => {
+                        let mut path =
+                            KVec::from_elem(0u8, parse::PAGE_SIZE as usize - 1, GFP_KERNEL)?;
+                        let n = b.file().path(&mut path)?;
+                        let p = path.get(..n).ok_or(EINVAL)?;
+                        w.write_bytes(p);
+                        w.write_str("\n").map_err(fmt_err)
+                    }
+                }
+            }
+            b"bd_stat" => {
+                let _cfg = self.cfg.lock();
+                let st = &self.stats;
+                stats::write_bd_stat(
+                    w,
+                    st.bd_count.load(Relaxed),
+                    st.bd_reads.load(Relaxed),
+                    st.bd_writes.load(Relaxed),
+                )
+                .map_err(fmt_err)
+            }
+            b"writeback_limit" => writeln!(w, "{}", self.cfg.lock().wb.limit).map_err(fmt_err),
+            b"writeback_limit_enable" => {
+                writeln!(w, "{}", u8::from(self.cfg.lock().wb.limit_enable)).map_err(fmt_err)
+            }
+            b"writeback_batch_size" => {
+                writeln!(w, "{}", self.cfg.lock().wb.batch_size).map_err(fmt_err)
+            }
+            b"compressed_writeback" => {
+                writeln!(w, "{}", u8::from(self.cfg.lock().compressed_wb)).map_err(fmt_err)
+            }
             b"mm_stat" => {
                 let _cfg = self.cfg.lock();
                 let st = &self.stats;
@@ -304,24 +424,11 @@ impl Device {
                 }
                 self.reset()
             }
-            b"comp_algorithm" => {
-                let name = algo::lookup(input).map_err(|e| match e {
-                    algo::NameError::TooLong => E2BIG,
-                    algo::NameError::Unknown => EINVAL,
-                })?;
-                let mut cfg = self.cfg.lock();
-                if cfg.state != DevState::Uninit {
-                    pr_info!("Can't change algorithm for initialized device\n");
-                    return Err(EBUSY);
-                }
-                // Ask the crypto API now (this may load the module), with
-                // no hotplug lock held: an algorithm it lacks is -EINVAL.
-                let cname = CString::try_from_fmt(fmt!("{name}"))?;
-                if !crate::ffi::acomp::available(&cname) {
-                    return Err(EINVAL);
-                }
-                cfg.algo = name;
-                Ok(())
+            b"comp_algorithm" => self.set_algo(0, input),
+            b"recomp_algorithm" => {
+                let (name, prio) =
+                    post::parse_recomp_algorithm(input, algo::MAX_COMPS).map_err(parse_err)?;
+                self.set_algo(prio as usize, name)
             }
             b"algorithm_params" => {
                 let p = algo::parse_params(input).map_err(parse_err)?;
@@ -329,19 +436,24 @@ impl Device {
                 if cfg.state != DevState::Uninit {
                     return Err(EBUSY);
                 }
+                let named = |prio: usize, a: &[u8]| {
+                    cfg.algos
+                        .get(prio)
+                        .copied()
+                        .flatten()
+                        .is_some_and(|n| n.as_bytes() == a)
+                };
                 if let Some(prio) = p.priority {
                     if !(0..algo::MAX_COMPS).contains(&prio) {
                         return Err(EINVAL);
                     }
-                    // Secondary algorithms (recompression) do not exist yet.
-                    if prio != 0 {
-                        return Err(EINVAL);
-                    }
                 }
-                if let Some(a) = p.algo {
-                    if algo::lookup(a).ok() != Some(cfg.algo) {
-                        return Err(EINVAL);
+                match (p.algo, p.priority) {
+                    (Some(a), Some(prio)) if !named(prio as usize, a) => return Err(EINVAL),
+                    (Some(a), None) if !(0..NR_COMPS).any(|prio| named(prio, a)) => {
+                        return Err(EINVAL)
                     }
+                    _ => {}
                 }
                 // The 7.3 crypto acomp API has no per-transform level,
                 // dictionary or window size: refuse rather than ignore.
@@ -349,6 +461,106 @@ impl Device {
                     return Err(EOPNOTSUPP);
                 }
                 Ok(())
+            }
+            b"idle" => {
+                let now = u64::from(crate::ffi::boottime_seconds());
+                let cutoff = post::parse_idle(input, now).map_err(parse_err)?;
+                // No slot can be older than the system: nothing to do, even
+                // on an uninitialised device (as in C).
+                if cutoff == post::Idle::Nothing {
+                    return Ok(());
+                }
+                let _cfg = self.cfg.lock();
+                let meta = self.meta.read();
+                meta.get().ok_or(EINVAL)?.mark_idle(cutoff);
+                Ok(())
+            }
+            b"backing_dev" => {
+                let mut cfg = self.cfg.lock();
+                if cfg.state != DevState::Uninit {
+                    pr_info!("Can't setup backing device for initialized device\n");
+                    return Err(EBUSY);
+                }
+                // As C: up to PATH_MAX - 1 bytes, one trailing newline off.
+                let path = input.get(..input.len().min(4095)).unwrap_or(input);
+                let path = path.strip_suffix(b"\n").unwrap_or(path);
+                let mut c = KVec::with_capacity(path.len() + 1, GFP_KERNEL)?;
+                c.extend_from_slice(path, GFP_KERNEL)?;
+                c.push(0, GFP_KERNEL)?;
+                let cpath = CStr::from_bytes_with_nul(&c).map_err(|_| EINVAL)?;
+                let b = Backing::open(cpath)?;
+                cfg.backing = Some(Arc::new(b, GFP_KERNEL)?);
+                pr_info!("setup backing device {}\n", cpath.to_str().unwrap_or("?"));
+                Ok(())
+            }
+            b"writeback" => {
+                let mut cfg = self.cfg.lock();
+                let meta = self.meta.read();
+                let m = meta.get().ok_or(EINVAL)?;
+                if m.backing.is_none() {
+                    return Err(ENODEV);
+                }
+                m.writeback(&self.stats, input, &mut cfg.wb)
+            }
+            b"writeback_limit" => {
+                let v = parse::kstrtoull(input, 10).map_err(|_| EINVAL)?;
+                self.cfg.lock().wb.limit = v;
+                Ok(())
+            }
+            b"writeback_limit_enable" => {
+                let v = parse::kstrtoull(input, 10).map_err(|_| EINVAL)?;
+                self.cfg.lock().wb.limit_enable = v != 0;
+                Ok(())
+            }
+            b"writeback_batch_size" => match post::kstrtouint(input, 10) {
+                Ok(0) | Err(_) => Err(EINVAL),
+                Ok(v) => {
+                    self.cfg.lock().wb.batch_size = v;
+                    Ok(())
+                }
+            },
+            b"compressed_writeback" => {
+                let v = parse::kstrtobool(input).map_err(|_| EINVAL)?;
+                let mut cfg = self.cfg.lock();
+                if cfg.state != DevState::Uninit {
+                    return Err(EBUSY);
+                }
+                cfg.compressed_wb = v;
+                Ok(())
+            }
+            b"recompress" => {
+                let req = post::parse_recompress(input).map_err(parse_err)?;
+                let cfg = self.cfg.lock();
+                let meta = self.meta.read();
+                let m = meta.get().ok_or(EINVAL)?;
+                if req.threshold as usize >= m.huge_class_size {
+                    return Err(EINVAL);
+                }
+                let mut prio = 1;
+                if let Some(p) = req.priority {
+                    if !(1..algo::MAX_COMPS).contains(&p) {
+                        return Err(EINVAL);
+                    }
+                    prio = p as usize;
+                }
+                if let Some(a) = req.algo {
+                    let named = |p: usize| {
+                        cfg.algos
+                            .get(p)
+                            .copied()
+                            .flatten()
+                            .is_some_and(|n| n.as_bytes() == a)
+                    };
+                    match req.priority {
+                        Some(_) if !named(prio) => return Err(EINVAL),
+                        Some(_) => {}
+                        None => prio = (1..NR_COMPS).find(|&p| named(p)).ok_or(EINVAL)?,
+                    }
+                }
+                if !matches!(m.comps.get(prio), Some(Some(_))) {
+                    return Err(EINVAL);
+                }
+                m.recompress(&self.stats, &req, prio as u32)
             }
             b"mem_limit" => {
                 let (limit, used) = parse::memparse(input);

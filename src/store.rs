@@ -7,11 +7,13 @@
 //! only) and take the slot lock after releasing the stream; reads take the
 //! slot lock, then a stream.
 
+use crate::backing::Backing;
 use crate::comp::{Compressor, Stream};
 use crate::ffi::acomp::Acomp;
 use crate::ffi::cpuhp::MultiState;
 use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
+use crate::logic::algo::NR_COMPS;
 use crate::logic::parse::{PAGE_SHIFT, PAGE_SIZE};
 use crate::logic::slot::{self, HUGE, SAME, WB};
 use crate::logic::stats::MmStat;
@@ -44,6 +46,10 @@ pub(crate) struct Stats {
     pub(crate) miss_free: Atomic<u64>,
     /// `mem_limit` in pages; 0 means none.
     pub(crate) limit_pages: Atomic<u64>,
+    /// Backing-device blocks in use, reads from it, writes to it.
+    pub(crate) bd_count: Atomic<u64>,
+    pub(crate) bd_reads: Atomic<u64>,
+    pub(crate) bd_writes: Atomic<u64>,
 }
 
 impl Stats {
@@ -61,6 +67,9 @@ impl Stats {
             max_used_pages: Atomic::new(0),
             miss_free: Atomic::new(0),
             limit_pages: Atomic::new(0),
+            bd_count: Atomic::new(0),
+            bd_reads: Atomic::new(0),
+            bd_writes: Atomic::new(0),
         }
     }
 
@@ -78,16 +87,19 @@ impl Stats {
             &self.max_used_pages,
             &self.miss_free,
             &self.limit_pages,
+            &self.bd_count,
+            &self.bd_reads,
+            &self.bd_writes,
         ] {
             c.store(0, Relaxed);
         }
     }
 
-    fn inc(c: &Atomic<u64>) {
+    pub(crate) fn inc(c: &Atomic<u64>) {
         c.add(1, Relaxed);
     }
 
-    fn dec(c: &Atomic<u64>) {
+    pub(crate) fn dec(c: &Atomic<u64>) {
         c.fetch_sub(1, Relaxed);
     }
 
@@ -104,30 +116,69 @@ impl Stats {
 
 /// The storage of an initialised device.
 pub(crate) struct Meta {
-    table: SlotTable,
-    pool: ZsPool,
-    comp: Compressor,
-    huge_class_size: usize,
+    pub(crate) table: SlotTable,
+    pub(crate) pool: ZsPool,
+    /// By priority: the primary algorithm, then the recompression ones.
+    pub(crate) comps: [Option<Compressor>; NR_COMPS],
+    pub(crate) huge_class_size: usize,
+    pub(crate) backing: Option<Arc<Backing>>,
+    /// Written-back pages are stored compressed on the backing device.
+    pub(crate) compressed_wb: bool,
+}
+
+/// What a device is initialised with.
+pub(crate) struct MetaConfig<'a> {
+    /// Algorithm names by priority (the primary is always set).
+    pub(crate) algos: &'a [Option<&'static str>; NR_COMPS],
+    pub(crate) backing: Option<Arc<Backing>>,
+    pub(crate) compressed_wb: bool,
 }
 
 impl Meta {
-    /// Allocate storage for `pages` pages compressed with `algo`.
+    /// Allocate storage for `pages` pages. Each algorithm gets its own
+    /// compressor (per-CPU streams, hotplug instance, preload).
     pub(crate) fn new(
         pages: usize,
         pool_name: &CStr,
-        algo: &'static str,
+        mc: MetaConfig<'_>,
         ms: &Arc<MultiState>,
     ) -> Result<Self> {
         let table = SlotTable::new(pages)?;
         let pool = ZsPool::new(pool_name)?;
-        let comp = Compressor::new(ms, algo)?;
+        let mut comps = [None, None, None, None];
+        for (c, algo) in comps.iter_mut().zip(mc.algos.iter()) {
+            if let Some(a) = algo {
+                *c =
+                    Some(Compressor::new(ms, a).inspect_err(|_| {
+                        pr_err!("Cannot initialise {} compressing backend\n", a)
+                    })?);
+            }
+        }
+        if comps[0].is_none() {
+            return Err(EINVAL);
+        }
         let huge_class_size = pool.huge_class_size();
         Ok(Meta {
             table,
             pool,
-            comp,
+            comps,
             huge_class_size,
+            backing: mc.backing,
+            compressed_wb: mc.compressed_wb,
         })
+    }
+
+    /// The compressor of priority `prio`.
+    pub(crate) fn comp(&self, prio: u32) -> Result<&Compressor> {
+        self.comps
+            .get(prio as usize)
+            .and_then(Option::as_ref)
+            .ok_or(EIO)
+    }
+
+    /// Number of pages.
+    pub(crate) fn nr_pages(&self) -> usize {
+        self.table.len()
     }
 
     /// Pages the pool uses.
@@ -147,8 +198,20 @@ impl Meta {
     }
 
     /// Free whatever slot `index` holds (caller holds its lock).
-    fn free_locked(&self, st: &Stats, g: &mut SlotGuard<'_>) {
+    pub(crate) fn free_locked(&self, st: &Stats, g: &mut SlotGuard<'_>) {
         let a = g.attr();
+        if a.test(WB) {
+            // Its huge page was already uncounted when it was written back.
+            if let Some(b) = &self.backing {
+                if b.release(g.handle()) {
+                    Stats::dec(&st.bd_count);
+                }
+            }
+            Stats::dec(&st.pages_stored);
+            g.set_handle(0);
+            g.set_attr(a.freed());
+            return;
+        }
         if a.test(HUGE) {
             Stats::dec(&st.huge_pages);
         }
@@ -156,10 +219,8 @@ impl Meta {
             Stats::dec(&st.same_pages);
             Stats::dec(&st.pages_stored);
         } else if let Some(h) = Handle::from_raw(g.handle()) {
-            if !a.test(WB) {
-                self.pool.free(h);
-                st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
-            }
+            self.pool.free(h);
+            st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
             Stats::dec(&st.pages_stored);
         }
         g.set_handle(0);
@@ -195,7 +256,7 @@ impl Meta {
     /// Decode the locked slot `g` into `out` (one whole page). `stream`
     /// gives the transform and local-copy page when the caller already holds
     /// a stream; otherwise one is taken if decompression is needed.
-    fn load(
+    pub(crate) fn load(
         &self,
         g: &SlotGuard<'_>,
         stream: Option<(&mut Acomp, &mut [u8])>,
@@ -203,6 +264,10 @@ impl Meta {
     ) -> Result {
         let a = g.attr();
         let h = g.handle();
+        if a.test(WB) {
+            // Callers read written-back pages with the slot unlocked.
+            return Err(EIO);
+        }
         if a.test(SAME) || h == 0 {
             slot::fill(out, if a.test(SAME) { h } else { 0 });
             return Ok(());
@@ -217,9 +282,9 @@ impl Meta {
         }
         let mut own;
         let (acomp, local) = match stream {
-            Some(s) => s,
-            None => {
-                own = self.comp.stream()?;
+            Some(s) if a.prio() == 0 => s,
+            _ => {
+                own = self.comp(a.prio())?.stream()?;
                 let (acomp, local, _) = own.parts();
                 (acomp, local)
             }
@@ -230,12 +295,43 @@ impl Meta {
     }
 
     /// Read page `index` into `out` (one whole page).
-    fn read_page(&self, index: usize, out: &mut [u8]) -> Result {
+    fn read_page(&self, st: &Stats, index: usize, out: &mut [u8]) -> Result {
         let mut g = self.table.lock(index).ok_or(EIO)?;
-        self.load(&g, None, out)?;
+        if g.attr().test(WB) {
+            let blk = g.handle();
+            drop(g);
+            self.read_backing(st, index, blk, out)?;
+            g = self.table.lock(index).ok_or(EIO)?;
+        } else {
+            self.load(&g, None, out)?;
+        }
         let a = g.attr();
         g.set_attr(a.accessed(crate::ffi::boottime_seconds()));
         Ok(())
+    }
+
+    /// Read written-back page `index` from block `blk` with no lock held
+    /// (the slot may change meanwhile, as in C), decompressing it if it was
+    /// written back compressed.
+    fn read_backing(&self, st: &Stats, index: usize, blk: u64, out: &mut [u8]) -> Result {
+        let b = self.backing.as_ref().ok_or(EIO)?;
+        Stats::inc(&st.bd_reads);
+        b.file().read_page(blk, out)?;
+        if !self.compressed_wb {
+            return Ok(());
+        }
+        let g = self.table.lock(index).ok_or(EIO)?;
+        let a = g.attr();
+        if !a.test(WB) {
+            // Freed or rewritten meanwhile: what we read is stale.
+            slot::fill(out, 0);
+            return Err(EIO);
+        }
+        if a.test(HUGE) {
+            return Ok(());
+        }
+        let mut s = self.comp(a.prio())?.stream()?;
+        s.decompress_in_place(out, a.size())
     }
 
     /// Compress `page` (the scratch page if `None`) with the locked stream
@@ -286,7 +382,7 @@ impl Meta {
         }
         let e = match slot::same_filled(page) {
             Some(word) => Encoded::Same(word),
-            None => self.encode(st, &mut *self.comp.stream()?, Some(page))?,
+            None => self.encode(st, &mut *self.comp(0)?.stream()?, Some(page))?,
         };
         let mut g = self.table.lock(index).ok_or(EIO)?;
         self.commit(st, &mut g, e);
@@ -317,7 +413,7 @@ impl Meta {
             if write {
                 self.write_page(st, index, buf)
             } else {
-                self.read_page(index, buf)
+                self.read_page(st, index, buf)
             }
         } else {
             self.rw_partial(st, write, buf, index, offset)
@@ -346,7 +442,13 @@ impl Meta {
             .ok_or(EIO)?;
         // Slot lock, then stream: the same order as reads.
         let mut g = self.table.lock(index).ok_or(EIO)?;
-        let mut s = self.comp.stream()?;
+        if g.attr().test(WB) {
+            // Its data is on the backing device, read with no lock held:
+            // go through a whole page, as the C driver does.
+            drop(g);
+            return self.rw_partial_wb(st, write, buf, index, offset..end);
+        }
+        let mut s = self.comp(0)?.stream()?;
         {
             let (acomp, local, scratch) = s.parts();
             self.load(&g, Some((acomp, local)), scratch)?;
@@ -369,6 +471,30 @@ impl Meta {
         drop(s);
         self.commit(st, &mut g, e);
         Ok(())
+    }
+
+    fn rw_partial_wb(
+        &self,
+        st: &Stats,
+        write: bool,
+        buf: &mut [u8],
+        index: usize,
+        range: core::ops::Range<usize>,
+    ) -> Result {
+        let mut page = KVec::from_elem(0u8, PAGE, GFP_NOWAIT | __GFP_NOWARN)?;
+        self.read_page(st, index, &mut page)?;
+        let part = page.get_mut(range).ok_or(EIO)?;
+        if !write {
+            return if slot::copy(buf, part) {
+                Ok(())
+            } else {
+                Err(EIO)
+            };
+        }
+        if !slot::copy(part, buf) {
+            return Err(EIO);
+        }
+        self.write_page(st, index, &page)
     }
 
     /// Discard (or write zeroes to) `bytes` from `sector`: whole pages in

@@ -8,6 +8,8 @@
 
 // Only `ffi` may use `unsafe`: everything else is built on its safe types.
 #[deny(unsafe_code)]
+mod backing;
+#[deny(unsafe_code)]
 mod comp;
 #[deny(unsafe_code)]
 mod device;
@@ -19,10 +21,13 @@ mod gate;
 #[deny(unsafe_code)]
 pub mod logic;
 #[deny(unsafe_code)]
+mod postproc;
+#[deny(unsafe_code)]
 mod store;
 
 use driver::Driver;
 use ffi::control::ControlClass;
+use ffi::debugfs::DebugRoot;
 use gate::Gate;
 use kernel::prelude::*;
 use kernel::sync::Arc;
@@ -44,6 +49,7 @@ module! {
 struct ZramRs {
     driver: Arc<Driver>,
     control: Option<ControlClass<Driver>>,
+    debug: Option<DebugRoot>,
 }
 
 impl kernel::Module for ZramRs {
@@ -55,12 +61,15 @@ impl kernel::Module for ZramRs {
                 pr_err!("zram-control exists: the in-tree zram is loaded; unload it first\n");
             }
         })?;
+        // debugfs `zram/`: only now that no other zram can be loaded.
+        let debug = DebugRoot::new();
         // Live before the first device appears: udev reads its attributes
         // as soon as it is announced.
         gate.open()?;
         let this = ZramRs {
             driver,
             control: Some(control),
+            debug: Some(debug),
         };
         for _ in 0..module_parameters::num_devices.value() {
             // On failure, `this` drops: the exit path removes what exists.
@@ -84,6 +93,8 @@ impl Drop for ZramRs {
         // 3. Devices go, each removing its compressor's cpuhp instances.
         self.driver.remove_all();
         self.driver.gate().done();
+        // After every device's directory.
+        self.debug = None;
         // 4. Dropping the driver drops the major and, with its last
         //    reference, the cpuhp state: after every instance.
         pr_info!("zram-rs unloaded\n");

@@ -147,3 +147,26 @@ extern "C" fn zrs_rs_cpu_dead(p: *mut c_void, cpu: c_uint) -> c_int {
     let set: &StreamSet = unsafe { ctx_from_node(p) };
     errno_of(set.dead(cpu))
 }
+
+#[no_mangle]
+extern "C" fn zrs_rs_block_state(
+    p: *mut c_void,
+    buf: *mut c_char,
+    count: usize,
+    pos: *mut i64,
+) -> isize {
+    // SAFETY: a read of the device's block_state file (debugfs removes it,
+    // waiting for readers, before the device goes).
+    let dev = unsafe { super::debugfs::device_from_debugfs(p) };
+    // SAFETY: the helper passes a kvmalloc'ed buffer of `count` bytes.
+    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), count) };
+    // SAFETY: the file position of this read, ours for the call.
+    let pos = unsafe { &mut *pos };
+    let mut index = usize::try_from(*pos).unwrap_or(usize::MAX);
+    let r = dev.block_state(out, &mut index);
+    *pos = i64::try_from(index).unwrap_or(i64::MAX);
+    match r {
+        Ok(n) => n as isize,
+        Err(e) => e.to_errno() as isize,
+    }
+}

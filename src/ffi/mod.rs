@@ -5,9 +5,11 @@
 //! with documented invariants; the driver above it has no `unsafe`.
 
 pub(crate) mod acomp;
+pub(crate) mod bdev;
 pub(crate) mod control;
 pub(crate) mod cpuhp;
 pub(crate) mod cpuslots;
+pub(crate) mod debugfs;
 pub(crate) mod disk;
 mod entry;
 pub(crate) mod slots;
@@ -25,4 +27,10 @@ pub(crate) fn boottime_seconds() -> u32 {
 pub(crate) fn cpu_to_node(cpu: u32) -> i32 {
     // SAFETY: any CPU id is accepted by cpu_to_node on x86-64.
     unsafe { sys::zrs_cpu_to_node(cpu) }
+}
+
+/// Let the scheduler run something else if it wants to (long scans).
+pub(crate) fn cond_resched() {
+    // SAFETY: no arguments; only called from process context (sysfs).
+    unsafe { sys::zrs_cond_resched() }
 }

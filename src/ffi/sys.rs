@@ -33,6 +33,25 @@ pub(crate) struct zrs_hp_node {
     _p: [u8; 0],
 }
 
+/// Opaque `struct file`.
+#[repr(C)]
+pub(crate) struct file {
+    _p: [u8; 0],
+}
+/// Opaque `struct dentry`.
+#[repr(C)]
+pub(crate) struct dentry {
+    _p: [u8; 0],
+}
+
+/// `struct zrs_bdev_io`: one page of backing-device I/O.
+#[repr(C)]
+pub(crate) struct zrs_bdev_io {
+    pub(crate) buf: *mut c_void,
+    pub(crate) blk: u64,
+    pub(crate) err: c_int,
+}
+
 extern "C" {
     pub(crate) fn zrs_disk_alloc(major: c_int, minor: c_int) -> *mut gendisk;
     pub(crate) fn zrs_disk_add(disk: *mut gendisk, priv_: *mut c_void) -> c_int;
@@ -97,10 +116,23 @@ extern "C" {
     );
     pub(crate) fn zrs_zs_write(pool: *mut zs_pool, handle: c_ulong, src: *const c_void, len: usize);
 
+    pub(crate) fn zrs_zs_class_index(pool: *mut zs_pool, size: c_uint) -> c_uint;
+
+    pub(crate) fn zrs_bdev_open(path: *const c_char, nr_pages: *mut u64) -> *mut file;
+    pub(crate) fn zrs_bdev_close(f: *mut file);
+    pub(crate) fn zrs_bdev_path(f: *mut file, buf: *mut c_char, len: usize) -> isize;
+    pub(crate) fn zrs_bdev_rw(f: *mut file, ios: *mut zrs_bdev_io, n: c_uint, write: bool);
+
+    pub(crate) fn zrs_debugfs_init();
+    pub(crate) fn zrs_debugfs_exit();
+    pub(crate) fn zrs_debugfs_dev_add(name: *const c_char, priv_: *mut c_void) -> *mut dentry;
+    pub(crate) fn zrs_debugfs_dev_remove(d: *mut dentry);
+
     pub(crate) fn zrs_slot_lock(word: *mut c_ulong, bit: c_uint);
     pub(crate) fn zrs_slot_trylock(word: *mut c_ulong, bit: c_uint) -> bool;
     pub(crate) fn zrs_slot_unlock(word: *mut c_ulong, bit: c_uint);
 
     pub(crate) fn zrs_boottime_seconds() -> u32;
     pub(crate) fn zrs_cpu_to_node(cpu: c_uint) -> c_int;
+    pub(crate) fn zrs_cond_resched();
 }

@@ -7,6 +7,9 @@
  */
 #include <linux/blkdev.h>
 #include <linux/cpuhotplug.h>
+#include <linux/debugfs.h>
+#include <linux/file.h>
+#include <linux/fs.h>
 #include <linux/crypto.h>
 #include <crypto/acompress.h>
 #include <linux/highmem.h>
@@ -17,6 +20,7 @@
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 #include <linux/wait_bit.h>
+#include <linux/workqueue.h>
 #include <linux/zsmalloc.h>
 
 #include "zrs_helpers.h"
@@ -126,10 +130,20 @@ static ZRS_WO(reset);
 static ZRS_WO(compact);
 static ZRS_WO(mem_limit);
 static ZRS_WO(mem_used_max);
+static ZRS_WO(idle);
 static ZRS_RW(comp_algorithm);
+static ZRS_RO(bd_stat);
+static ZRS_RW(backing_dev);
+static ZRS_WO(writeback);
+static ZRS_RW(writeback_limit);
+static ZRS_RW(writeback_limit_enable);
+static ZRS_RW(writeback_batch_size);
+static ZRS_RW(compressed_writeback);
 static ZRS_RO(io_stat);
 static ZRS_RO(mm_stat);
 static ZRS_RO(debug_stat);
+static ZRS_RW(recomp_algorithm);
+static ZRS_WO(recompress);
 static ZRS_WO(algorithm_params);
 
 /* Same order as the C zram, so `ls -U` shows the same listing. */
@@ -140,10 +154,20 @@ static struct attribute *zrs_disk_attrs[] = {
 	&zrs_attr_compact.attr,
 	&zrs_attr_mem_limit.attr,
 	&zrs_attr_mem_used_max.attr,
+	&zrs_attr_idle.attr,
 	&zrs_attr_comp_algorithm.attr,
+	&zrs_attr_bd_stat.attr,
+	&zrs_attr_backing_dev.attr,
+	&zrs_attr_writeback.attr,
+	&zrs_attr_writeback_limit.attr,
+	&zrs_attr_writeback_limit_enable.attr,
+	&zrs_attr_writeback_batch_size.attr,
+	&zrs_attr_compressed_writeback.attr,
 	&zrs_attr_io_stat.attr,
 	&zrs_attr_mm_stat.attr,
 	&zrs_attr_debug_stat.attr,
+	&zrs_attr_recomp_algorithm.attr,
+	&zrs_attr_recompress.attr,
 	&zrs_attr_algorithm_params.attr,
 	NULL,
 };
@@ -481,6 +505,11 @@ void zrs_zs_write(struct zs_pool *pool, unsigned long handle, const void *src,
 	zs_obj_write(pool, handle, (void *)src, len);
 }
 
+unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size)
+{
+	return zs_lookup_class_index(pool, size);
+}
+
 /* ---- slot lock ---- */
 
 void zrs_slot_lock(unsigned long *word, unsigned int bit)
@@ -498,7 +527,221 @@ void zrs_slot_unlock(unsigned long *word, unsigned int bit)
 	clear_and_wake_up_bit(bit, word);
 }
 
+/* ---- backing device ---- */
+
+/* Open a backing device as the C zram does: exclusively, block devices
+ * only, not empty. */
+struct file *zrs_bdev_open(const char *path, u64 *nr_pages)
+{
+	struct file *f = filp_open(path, O_RDWR | O_LARGEFILE | O_EXCL, 0);
+	struct inode *inode;
+
+	if (IS_ERR(f))
+		return f;
+	inode = f->f_mapping->host;
+	if (!S_ISBLK(inode->i_mode)) {
+		filp_close(f, NULL);
+		return ERR_PTR(-ENOTBLK);
+	}
+	*nr_pages = i_size_read(inode) >> PAGE_SHIFT;
+	if (!*nr_pages) {
+		filp_close(f, NULL);
+		return ERR_PTR(-EINVAL);
+	}
+	return f;
+}
+
+void zrs_bdev_close(struct file *f)
+{
+	filp_close(f, NULL);
+}
+
+/* The path the device was opened by, at buf[0], without a newline. */
+ssize_t zrs_bdev_path(struct file *f, char *buf, size_t len)
+{
+	char *p = file_path(f, buf, len);
+	size_t n;
+
+	if (IS_ERR(p))
+		return PTR_ERR(p);
+	n = strlen(p);
+	memmove(buf, p, n);
+	return n;
+}
+
+struct zrs_bdev_req {
+	struct zrs_bdev_batch *batch;
+	struct zrs_bdev_io *io;
+	struct page *page;
+	struct bio bio;
+	struct bio_vec bvec;
+};
+
+struct zrs_bdev_batch {
+	struct work_struct work;
+	struct block_device *bdev;
+	struct zrs_bdev_io *ios;
+	unsigned int n;
+	bool write;
+	atomic_t pending;
+	struct completion done;
+};
+
+static void zrs_bdev_endio(struct bio *bio)
+{
+	struct zrs_bdev_req *r = bio->bi_private;
+	struct zrs_bdev_batch *b = r->batch;
+
+	r->io->err = blk_status_to_errno(bio->bi_status);
+	if (atomic_dec_and_test(&b->pending))
+		complete(&b->done);
+}
+
+/* Submit one single-page bio per request, through bounce pages (callers'
+ * buffers need not be page-backed), and wait for all of them. */
+static void zrs_bdev_batch_run(struct zrs_bdev_batch *b)
+{
+	struct zrs_bdev_req *reqs;
+	unsigned int i;
+
+	reqs = kcalloc(b->n, sizeof(*reqs), GFP_NOIO | __GFP_NOWARN);
+	for (i = 0; i < b->n; i++)
+		b->ios[i].err = reqs ? 0 : -ENOMEM;
+	if (!reqs)
+		return;
+	atomic_set(&b->pending, 1);
+	init_completion(&b->done);
+	for (i = 0; i < b->n; i++) {
+		struct zrs_bdev_req *r = &reqs[i];
+		struct zrs_bdev_io *io = &b->ios[i];
+
+		r->batch = b;
+		r->io = io;
+		r->page = alloc_page(GFP_NOIO | __GFP_NOWARN);
+		if (!r->page) {
+			io->err = -ENOMEM;
+			continue;
+		}
+		if (b->write)
+			memcpy_to_page(r->page, 0, io->buf, PAGE_SIZE);
+		bio_init(&r->bio, b->bdev, &r->bvec, 1,
+			 b->write ? REQ_OP_WRITE : REQ_OP_READ);
+		r->bio.bi_iter.bi_sector = io->blk << (PAGE_SHIFT - SECTOR_SHIFT);
+		r->bio.bi_private = r;
+		r->bio.bi_end_io = zrs_bdev_endio;
+		__bio_add_page(&r->bio, r->page, PAGE_SIZE, 0);
+		atomic_inc(&b->pending);
+		submit_bio(&r->bio);
+	}
+	if (!atomic_dec_and_test(&b->pending))
+		wait_for_completion_io(&b->done);
+	for (i = 0; i < b->n; i++) {
+		struct zrs_bdev_req *r = &reqs[i];
+
+		if (!r->page)
+			continue;
+		if (!b->write && !r->io->err)
+			memcpy_from_page(r->io->buf, r->page, 0, PAGE_SIZE);
+		bio_uninit(&r->bio);
+		__free_page(r->page);
+	}
+	kfree(reqs);
+}
+
+static void zrs_bdev_work(struct work_struct *w)
+{
+	zrs_bdev_batch_run(container_of(w, struct zrs_bdev_batch, work));
+}
+
+/*
+ * Read or write n pages of the backing device. From inside our own
+ * ->submit_bio (current->bio_list set) a bio we submit would only be
+ * queued until we return, so waiting for it there would never end: run
+ * the batch from a worker instead, as the C zram does.
+ */
+void zrs_bdev_rw(struct file *f, struct zrs_bdev_io *ios, unsigned int n,
+		 bool write)
+{
+	struct zrs_bdev_batch b = {
+		.bdev = file_bdev(f),
+		.ios = ios,
+		.n = n,
+		.write = write,
+	};
+
+	if (!current->bio_list) {
+		zrs_bdev_batch_run(&b);
+		return;
+	}
+	INIT_WORK_ONSTACK(&b.work, zrs_bdev_work);
+	queue_work(system_dfl_wq, &b.work);
+	flush_work(&b.work);
+	destroy_work_on_stack(&b.work);
+}
+
+/* ---- debugfs: zram/zramN/block_state ---- */
+
+static struct dentry *zrs_debugfs_root;
+
+static ssize_t zrs_block_state_read(struct file *file, char __user *ubuf,
+				    size_t count, loff_t *ppos)
+{
+	char *kbuf;
+	ssize_t n;
+
+	kbuf = kvmalloc(count, GFP_KERNEL);
+	if (!kbuf)
+		return -ENOMEM;
+	n = zrs_rs_block_state(file->private_data, kbuf, count, ppos);
+	if (n > 0 && copy_to_user(ubuf, kbuf, n))
+		n = -EFAULT;
+	kvfree(kbuf);
+	return n;
+}
+
+static const struct file_operations zrs_block_state_fops = {
+	.owner = THIS_MODULE,
+	.open = simple_open,
+	.read = zrs_block_state_read,
+	.llseek = default_llseek,
+};
+
+void zrs_debugfs_init(void)
+{
+	zrs_debugfs_root = debugfs_create_dir("zram", NULL);
+}
+
+void zrs_debugfs_exit(void)
+{
+	debugfs_remove_recursive(zrs_debugfs_root);
+	zrs_debugfs_root = NULL;
+}
+
+/* debugfs errors are not errors (its API says so): a missing directory
+ * only means no block_state. */
+struct dentry *zrs_debugfs_dev_add(const char *name, void *priv)
+{
+	struct dentry *d;
+
+	if (IS_ERR_OR_NULL(zrs_debugfs_root))
+		return NULL;
+	d = debugfs_create_dir(name, zrs_debugfs_root);
+	debugfs_create_file("block_state", 0400, d, priv, &zrs_block_state_fops);
+	return d;
+}
+
+/* Waits for readers inside block_state to leave. */
+void zrs_debugfs_dev_remove(struct dentry *d)
+{
+	debugfs_remove_recursive(d);
+}
+
 /* ---- misc ---- */
+
+void zrs_cond_resched(void)
+{
+	cond_resched();
+}
 
 u32 zrs_boottime_seconds(void)
 {

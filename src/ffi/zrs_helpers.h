@@ -19,6 +19,8 @@ struct zs_pool;
 struct crypto_acomp;
 struct acomp_req;
 struct hlist_node;
+struct file;
+struct dentry;
 
 /* Disk. */
 struct gendisk *zrs_disk_alloc(int major, int minor);
@@ -72,6 +74,27 @@ void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, size_t len,
 void zrs_zs_write(struct zs_pool *pool, unsigned long handle, const void *src,
 		  size_t len);
 
+unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size);
+
+/* Backing device. */
+struct file *zrs_bdev_open(const char *path, u64 *nr_pages);
+void zrs_bdev_close(struct file *f);
+ssize_t zrs_bdev_path(struct file *f, char *buf, size_t len);
+/* One page of I/O: PAGE_SIZE bytes at buf, block blk; err is set. */
+struct zrs_bdev_io {
+	void *buf;
+	u64 blk;
+	int err;
+};
+void zrs_bdev_rw(struct file *f, struct zrs_bdev_io *ios, unsigned int n,
+		 bool write);
+
+/* debugfs. */
+void zrs_debugfs_init(void);
+void zrs_debugfs_exit(void);
+struct dentry *zrs_debugfs_dev_add(const char *name, void *priv);
+void zrs_debugfs_dev_remove(struct dentry *d);
+
 /* Slot lock: a sleeping bit lock on one word of the slot table. */
 void zrs_slot_lock(unsigned long *word, unsigned int bit);
 bool zrs_slot_trylock(unsigned long *word, unsigned int bit);
@@ -80,6 +103,7 @@ void zrs_slot_unlock(unsigned long *word, unsigned int bit);
 /* Misc. */
 u32 zrs_boottime_seconds(void);
 int zrs_cpu_to_node(unsigned int cpu);
+void zrs_cond_resched(void);
 
 /* Implemented in Rust. */
 int zrs_rs_open(void *priv);
@@ -93,5 +117,6 @@ int zrs_rs_hot_add(void *priv);
 ssize_t zrs_rs_hot_remove(void *priv, const char *buf, size_t len);
 int zrs_rs_cpu_prepare(void *priv, unsigned int cpu);
 int zrs_rs_cpu_dead(void *priv, unsigned int cpu);
+ssize_t zrs_rs_block_state(void *priv, char *buf, size_t count, long long *pos);
 
 #endif

@@ -121,6 +121,14 @@ impl ZsPool {
         (unsafe { sys::zrs_zs_pages_compacted(self.pool) }) as u64
     }
 
+    /// The size class an object of `size` bytes goes to (recompression
+    /// keeps a result only if it moves to a smaller class).
+    pub(crate) fn class_index(&self, size: usize) -> u32 {
+        let size = u32::try_from(size).unwrap_or(u32::MAX);
+        // SAFETY: `pool` is valid (type invariant); any size is accepted.
+        unsafe { sys::zrs_zs_class_index(self.pool, size) }
+    }
+
     /// Objects this size or larger take a whole page: store them raw.
     pub(crate) fn huge_class_size(&self) -> usize {
         // SAFETY: `pool` is valid (type invariant).
