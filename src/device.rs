@@ -12,7 +12,7 @@
 use crate::backing::Backing;
 use crate::ffi::cpuhp::MultiState;
 use crate::ffi::debugfs::DebugDir;
-use crate::ffi::disk::{Disk, Major};
+use crate::ffi::disk::{Bio, Disk, Major};
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
@@ -133,12 +133,15 @@ impl Device {
         Ok(())
     }
 
-    /// One bio segment.
-    pub(crate) fn rw(&self, write: bool, buf: &mut [u8], sector: u64) -> Result {
+    /// A read or write bio: one SRCU read section for all its segments.
+    pub(crate) fn bio(&self, bio: Bio, write: bool) {
         let meta = self.meta.read();
         match meta.get() {
-            Some(m) => m.rw(&self.stats, write, buf, sector),
-            None => Err(EIO),
+            Some(m) => {
+                bio.for_each_segment(write, |buf, sector| m.rw(&self.stats, write, buf, sector))
+            }
+            // Dropping it fails it.
+            None => drop(bio),
         }
     }
 

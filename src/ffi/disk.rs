@@ -177,3 +177,80 @@ pub(crate) unsafe fn owner_from_private<'a, T>(p: *mut c_void) -> &'a T {
     // SAFETY: by the caller's guarantee `p` is a live `Arc<T>` pointer.
     unsafe { &*p.cast::<T>() }
 }
+
+const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
+
+/// A read or write bio submitted to one of our disks, to be ended once.
+///
+/// # Invariants
+///
+/// `.0` is a bio that `submit_bio` handed to our disk and that nobody has
+/// ended yet; this object ends it exactly once (`for_each_segment` or drop).
+pub(crate) struct Bio(*mut sys::bio);
+
+impl Bio {
+    /// Take charge of `bio`.
+    ///
+    /// # Safety
+    ///
+    /// `bio` is a read or write bio that our `submit_bio` received and that
+    /// is not ended by anyone else.
+    pub(crate) unsafe fn from_raw(bio: *mut sys::bio) -> Self {
+        // INVARIANT: guaranteed by the caller.
+        Bio(bio)
+    }
+
+    /// Call `f(buf, sector)` on each segment (at most a page, never across
+    /// a device page), stopping at the first error, then end the bio (with
+    /// an I/O error if there was one).
+    pub(crate) fn for_each_segment<F>(self, write: bool, mut f: F)
+    where
+        F: FnMut(&mut [u8], u64) -> Result,
+    {
+        /// # Safety
+        ///
+        /// `ctx` is the `F` passed below; `mem` is valid for `len` bytes.
+        unsafe extern "C" fn seg<F>(
+            ctx: *mut c_void,
+            mem: *mut c_void,
+            len: kernel::ffi::c_uint,
+            sector: u64,
+        ) -> kernel::ffi::c_int
+        where
+            F: FnMut(&mut [u8], u64) -> Result,
+        {
+            // SAFETY: `ctx` is the `&mut F` of `for_each_segment`, alive and
+            // not otherwise used during `zrs_bio_segments`.
+            let f = unsafe { &mut *ctx.cast::<F>() };
+            let len = (len as usize).min(PAGE);
+            // SAFETY: the helper passes a kmap'ed bio segment of `len` bytes
+            // (at most a page) that the block layer lets us access alone
+            // for the call (we fill it for reads, only read it for writes).
+            let buf = unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) };
+            match f(buf, sector) {
+                Ok(()) => 0,
+                Err(e) => e.to_errno(),
+            }
+        }
+        let this = core::mem::ManuallyDrop::new(self);
+        // SAFETY: the bio is ours to end (type invariant), and the helper
+        // ends it; `seg::<F>` matches `zrs_seg_fn` and gets `&mut f`, which
+        // outlives the call.
+        unsafe {
+            sys::zrs_bio_segments(
+                this.0,
+                write,
+                seg::<F>,
+                core::ptr::from_mut(&mut f).cast::<c_void>(),
+            )
+        };
+    }
+}
+
+impl Drop for Bio {
+    /// A bio dropped without being processed fails with an I/O error.
+    fn drop(&mut self) {
+        // SAFETY: not ended yet (type invariant); ended here, once.
+        unsafe { sys::zrs_bio_end_error(self.0) };
+    }
+}

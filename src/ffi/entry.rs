@@ -52,26 +52,18 @@ extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
 }
 
 #[no_mangle]
-extern "C" fn zrs_rs_rw(
-    p: *mut c_void,
-    write: bool,
-    mem: *mut c_void,
-    len: c_uint,
-    sector: u64,
-) -> c_int {
+extern "C" fn zrs_rs_bio(p: *mut c_void, bio: *mut super::sys::bio, write: bool) {
     // SAFETY: called from ->submit_bio of a live disk (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
-    let len = (len as usize).min(PAGE);
-    // SAFETY: the helper passes a kmap'ed bio segment of `len` bytes (at
-    // most a page), which the block layer lets us access exclusively for
-    // the call (we write it for reads and only read it for writes).
-    let buf = unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) };
-    errno_of(dev.rw(write, buf, sector))
+    // SAFETY: the read or write bio our submit_bio received; only this
+    // `Bio` ends it.
+    let bio = unsafe { super::disk::Bio::from_raw(bio) };
+    dev.bio(bio, write);
 }
 
 #[no_mangle]
 extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
-    // SAFETY: as in `zrs_rs_rw`.
+    // SAFETY: as in `zrs_rs_bio`.
     let dev: &Device = unsafe { owner_from_private(p) };
     errno_of(dev.discard(sector, bytes))
 }

@@ -29,7 +29,12 @@
 
 /* ---- bio-based block device ---- */
 
-static void zrs_bio_rw(void *priv, struct bio *bio, bool write)
+/*
+ * Walk the segments of a read or write bio, calling fn on each (kmap'ed,
+ * at most one page, never crossing a page of the device), then account
+ * and end the bio. The first error fails the bio, as in the C zram.
+ */
+void zrs_bio_segments(struct bio *bio, bool write, zrs_seg_fn fn, void *ctx)
 {
 	struct bvec_iter iter = bio->bi_iter;
 	unsigned long start = bio_start_io_acct(bio);
@@ -43,11 +48,9 @@ static void zrs_bio_rw(void *priv, struct bio *bio, bool write)
 
 		bv.bv_len = min_t(u32, bv.bv_len, PAGE_SIZE - offset);
 		mem = kmap_local_page(bv.bv_page);
-		ret = zrs_rs_rw(priv, write, mem + bv.bv_offset, bv.bv_len,
-				iter.bi_sector);
+		ret = fn(ctx, mem + bv.bv_offset, bv.bv_len, iter.bi_sector);
 		kunmap_local(mem);
 		if (ret) {
-			/* The C zram fails any page error with an I/O error. */
 			bio->bi_status = BLK_STS_IOERR;
 			break;
 		}
@@ -60,6 +63,12 @@ static void zrs_bio_rw(void *priv, struct bio *bio, bool write)
 	bio_endio(bio);
 }
 
+void zrs_bio_end_error(struct bio *bio)
+{
+	bio->bi_status = BLK_STS_IOERR;
+	bio_endio(bio);
+}
+
 static void zrs_submit_bio(struct bio *bio)
 {
 	void *priv = bio->bi_bdev->bd_disk->private_data;
@@ -67,10 +76,10 @@ static void zrs_submit_bio(struct bio *bio)
 
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
-		zrs_bio_rw(priv, bio, false);
+		zrs_rs_bio(priv, bio, false);
 		return;
 	case REQ_OP_WRITE:
-		zrs_bio_rw(priv, bio, true);
+		zrs_rs_bio(priv, bio, true);
 		return;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
