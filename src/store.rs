@@ -8,8 +8,7 @@
 //! slot lock, then a stream.
 
 use crate::backing::Backing;
-use crate::comp::{Compressor, Stream};
-use crate::ffi::acomp::Acomp;
+use crate::comp::{Codec, Compressor, Stream};
 use crate::ffi::cpuhp::MultiState;
 use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
@@ -259,7 +258,7 @@ impl Meta {
     pub(crate) fn load(
         &self,
         g: &SlotGuard<'_>,
-        stream: Option<(&mut Acomp, &mut [u8])>,
+        stream: Option<(&mut Codec, &mut [u8])>,
         out: &mut [u8],
     ) -> Result {
         let a = g.attr();
@@ -281,17 +280,16 @@ impl Meta {
             };
         }
         let mut own;
-        let (acomp, local) = match stream {
+        let (codec, local) = match stream {
             Some(s) if a.prio() == 0 => s,
             _ => {
                 own = self.comp(a.prio())?.stream()?;
-                let (acomp, local, _) = own.parts();
-                (acomp, local)
+                let (codec, local, _) = own.parts();
+                (codec, local)
             }
         };
-        self.pool.read(h, size, Some(local), |src| {
-            Stream::decompress_into(acomp, src, out)
-        })?
+        self.pool
+            .read(h, size, Some(local), |src| codec.decompress_into(src, out))?
     }
 
     /// Read page `index` into `out` (one whole page).
@@ -450,8 +448,8 @@ impl Meta {
         }
         let mut s = self.comp(0)?.stream()?;
         {
-            let (acomp, local, scratch) = s.parts();
-            self.load(&g, Some((acomp, local)), scratch)?;
+            let (codec, local, scratch) = s.parts();
+            self.load(&g, Some((codec, local)), scratch)?;
             let part = scratch.get_mut(offset..end).ok_or(EIO)?;
             if !write {
                 return if slot::copy(buf, part) {

@@ -6,6 +6,7 @@
 
 pub(crate) mod acomp;
 pub(crate) mod bdev;
+pub(crate) mod complib;
 pub(crate) mod control;
 pub(crate) mod cpuhp;
 pub(crate) mod cpuslots;

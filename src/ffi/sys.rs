@@ -33,6 +33,11 @@ pub(crate) struct zrs_hp_node {
     _p: [u8; 0],
 }
 
+/// Opaque `struct zrs_lib`.
+#[repr(C)]
+pub(crate) struct zrs_lib {
+    _p: [u8; 0],
+}
 /// Opaque `struct file`.
 #[repr(C)]
 pub(crate) struct file {
@@ -100,6 +105,25 @@ extern "C" {
     pub(crate) fn zrs_acomp_run(
         req: *mut acomp_req,
         compress: bool,
+        src: *const c_void,
+        slen: c_uint,
+        dst: *mut c_void,
+        dlen: *mut c_uint,
+    ) -> c_int;
+
+    pub(crate) fn zrs_lib_get(name: *const c_char) -> *mut zrs_lib;
+    pub(crate) fn zrs_lib_put(l: *mut zrs_lib);
+    pub(crate) fn zrs_lib_wrkmem(l: *const zrs_lib) -> usize;
+    pub(crate) fn zrs_lib_compress(
+        l: *const zrs_lib,
+        src: *const c_void,
+        slen: c_uint,
+        dst: *mut c_void,
+        dlen: *mut c_uint,
+        wrk: *mut c_void,
+    ) -> c_int;
+    pub(crate) fn zrs_lib_decompress(
+        l: *const zrs_lib,
         src: *const c_void,
         slen: c_uint,
         dst: *mut c_void,

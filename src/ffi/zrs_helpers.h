@@ -62,6 +62,16 @@ void zrs_acomp_free(struct crypto_acomp *tfm, struct acomp_req *req);
 int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 		  unsigned int slen, void *dst, unsigned int *dlen);
 
+/* Compression libraries called directly (lz4, lzo, lzo-rle). */
+struct zrs_lib;
+struct zrs_lib *zrs_lib_get(const char *name);
+void zrs_lib_put(struct zrs_lib *l);
+size_t zrs_lib_wrkmem(const struct zrs_lib *l);
+int zrs_lib_compress(const struct zrs_lib *l, const void *src,
+		     unsigned int slen, void *dst, unsigned int *dlen, void *wrk);
+int zrs_lib_decompress(const struct zrs_lib *l, const void *src,
+		       unsigned int slen, void *dst, unsigned int *dlen);
+
 /* zsmalloc. */
 struct zs_pool *zrs_zs_create(const char *name);
 void zrs_zs_destroy(struct zs_pool *pool);

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! Compression libraries called directly, as the C zram's backends call
+//! them: lz4, lzo and lzo-rle, whose crypto API implementations are thin
+//! wrappers around the same functions (so the output is the same bytes).
+
+use super::sys;
+use kernel::error::to_result;
+use kernel::ffi::c_uint;
+use kernel::prelude::*;
+
+/// The library functions of one algorithm.
+///
+/// # Invariants
+///
+/// `lib` came from `zrs_lib_get`, is owned here (it holds references on
+/// the modules that provide the functions) and is released on drop.
+pub(crate) struct CompLib {
+    lib: *mut sys::zrs_lib,
+}
+
+// SAFETY: the functions are reentrant (their state is the caller's work
+// memory) and the object is only read after creation.
+unsafe impl Send for CompLib {}
+// SAFETY: as above.
+unsafe impl Sync for CompLib {}
+
+impl CompLib {
+    /// The library of `name`, if it has one: loads its module if needed
+    /// (call without the hotplug lock). `None` means use the crypto API.
+    pub(crate) fn get(name: &CStr) -> Option<Self> {
+        // SAFETY: `name` is NUL-terminated.
+        let lib = unsafe { sys::zrs_lib_get(name.as_char_ptr()) };
+        if lib.is_null() {
+            return None;
+        }
+        // INVARIANT: a fresh object, owned from here on.
+        Some(CompLib { lib })
+    }
+
+    /// Bytes of work memory the compressor needs.
+    pub(crate) fn wrkmem(&self) -> usize {
+        // SAFETY: `lib` is valid (type invariant).
+        unsafe { sys::zrs_lib_wrkmem(self.lib) }
+    }
+
+    /// Compress `src` into `dst` with `wrk` (at least `wrkmem()` bytes,
+    /// used by one caller at a time); the compressed length.
+    pub(crate) fn compress(&self, src: &[u8], dst: &mut [u8], wrk: &mut [u8]) -> Result<usize> {
+        if wrk.len() < self.wrkmem() {
+            return Err(EINVAL);
+        }
+        let slen = c_uint::try_from(src.len()).map_err(|_| EINVAL)?;
+        let mut dlen = c_uint::try_from(dst.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `lib` is valid (type invariant); `src`, `dst` and `wrk`
+        // are valid for their lengths, which bound what the library reads
+        // and writes (the helper checks `dst` takes the worst case), and
+        // `wrk` is ours alone (`&mut`).
+        to_result(unsafe {
+            sys::zrs_lib_compress(
+                self.lib,
+                src.as_ptr().cast(),
+                slen,
+                dst.as_mut_ptr().cast(),
+                &mut dlen,
+                wrk.as_mut_ptr().cast(),
+            )
+        })?;
+        Ok((dlen as usize).min(dst.len()))
+    }
+
+    /// Decompress `src` into `dst`; the decompressed length.
+    pub(crate) fn decompress(&self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
+        let slen = c_uint::try_from(src.len()).map_err(|_| EINVAL)?;
+        let mut dlen = c_uint::try_from(dst.len()).map_err(|_| EINVAL)?;
+        // SAFETY: `lib` is valid (type invariant); the safe decompressors
+        // never read past `slen` or write past `dlen`.
+        to_result(unsafe {
+            sys::zrs_lib_decompress(
+                self.lib,
+                src.as_ptr().cast(),
+                slen,
+                dst.as_mut_ptr().cast(),
+                &mut dlen,
+            )
+        })?;
+        Ok((dlen as usize).min(dst.len()))
+    }
+}
+
+impl Drop for CompLib {
+    fn drop(&mut self) {
+        // SAFETY: owned and valid (type invariant); no stream uses it any
+        // more (streams hold an `Arc` of it).
+        unsafe { sys::zrs_lib_put(self.lib) };
+    }
+}
