@@ -133,12 +133,12 @@ pub fn kstrtoint(s: &[u8], base: u32) -> Result<i32, ParseError> {
     i32::try_from(kstrtoull(s, base)?).map_err(|_| ParseError::Range)
 }
 
-/// `kstrtobool()`: the first byte decides (`y`/`Y`/`1`/`on` true,
-/// `n`/`N`/`0`/`off` false).
+/// `kstrtobool()`: the first byte decides (`y`, `t`, `e`, `1`, `on` true;
+/// `n`, `f`, `d`, `0`, `off` false; either case), as in Linux 7.3.
 pub fn kstrtobool(s: &[u8]) -> Result<bool, ParseError> {
     match s {
-        [b'y' | b'Y' | b'1', ..] => Ok(true),
-        [b'n' | b'N' | b'0', ..] => Ok(false),
+        [b'e' | b'E' | b'y' | b'Y' | b't' | b'T' | b'1', ..] => Ok(true),
+        [b'd' | b'D' | b'n' | b'N' | b'f' | b'F' | b'0', ..] => Ok(false),
         [b'o' | b'O', b'n' | b'N', ..] => Ok(true),
         [b'o' | b'O', b'f' | b'F', ..] => Ok(false),
         _ => Err(ParseError::Invalid),

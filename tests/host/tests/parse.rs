@@ -86,6 +86,12 @@ fn bools_trim_streq() {
     assert_eq!(kstrtobool(b"off"), Ok(false));
     assert_eq!(kstrtobool(b"0\n"), Ok(false));
     assert_eq!(kstrtobool(b"o"), Err(ParseError::Invalid));
+    // 7.3 also takes true/false and enable/disable by their first letter.
+    assert_eq!(kstrtobool(b"true"), Ok(true));
+    assert_eq!(kstrtobool(b"Enable"), Ok(true));
+    assert_eq!(kstrtobool(b"foo"), Ok(false));
+    assert_eq!(kstrtobool(b"disable"), Ok(false));
+    assert_eq!(kstrtobool(b"x"), Err(ParseError::Invalid));
     assert_eq!(kstrtobool(b""), Err(ParseError::Invalid));
     assert_eq!(trim(b"  lz4 \n"), b"lz4");
     assert_eq!(trim(b" \n "), b"");
