@@ -28,8 +28,8 @@
 //!   costs about 160 instructions per page, measured with zrs_compbench.
 //!   Those three are called directly, like the C zram's backends do, with
 //!   work memory in the stream; the output is the same bytes. The others
-//!   (lz4hc, zstd, deflate, 842) go through a crypto acomp transform. Both
-//!   are found through the crypto API first: the preload rule holds.
+//!   (lz4hc, zstd, deflate, 842) go through a crypto acomp transform. The
+//!   crypto lookup runs first either way: the preload rule holds.
 
 use crate::ffi::acomp::{self, Acomp};
 use crate::ffi::complib::CompLib;
@@ -50,7 +50,7 @@ pub(crate) enum Codec {
     /// A crypto acomp transform of its own.
     Crypto(Acomp),
     /// The algorithm's library, with this stream's work memory.
-    Lib(Arc<CompLib>, KVVec<u8>),
+    Lib(CompLib, KVVec<u8>),
 }
 
 impl Codec {
@@ -87,9 +87,9 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    fn new(name: &CStr, lib: Option<&Arc<CompLib>>, node: i32) -> Result<Self> {
+    fn new(name: &CStr, lib: Option<CompLib>, node: i32) -> Result<Self> {
         let codec = match lib {
-            Some(l) => Codec::Lib(l.clone(), KVVec::from_elem(0u8, l.wrkmem(), GFP_KERNEL)?),
+            Some(l) => Codec::Lib(l, KVVec::from_elem(0u8, l.wrkmem(), GFP_KERNEL)?),
             None => Codec::Crypto(Acomp::new(name, node)?),
         };
         Ok(Stream {
@@ -132,7 +132,7 @@ impl Stream {
 /// The per-CPU streams of one compressor: the hotplug instance's context.
 pub(crate) struct StreamSet {
     name: CString,
-    lib: Option<Arc<CompLib>>,
+    lib: Option<CompLib>,
     streams: CpuSlots<Mutex<Stream>>,
 }
 
@@ -145,8 +145,8 @@ impl HotplugCallbacks for StreamSet {
         }
         // Allocate with no stream mutex held: the allocation may enter
         // reclaim, and reclaim may swap to this very device.
-        let stream = Stream::new(&self.name, self.lib.as_ref(), crate::ffi::cpu_to_node(cpu))
-            .inspect_err(|_| {
+        let stream =
+            Stream::new(&self.name, self.lib, crate::ffi::cpu_to_node(cpu)).inspect_err(|_| {
                 pr_err!("cannot allocate a {} stream for CPU {}\n", &*self.name, cpu)
             })?;
         let boxed = KBox::pin_init(new_mutex!(stream), GFP_KERNEL)?;
@@ -179,11 +179,8 @@ impl Compressor {
         }
         // Pin the algorithm's module until our own transforms hold it.
         let pin = Acomp::new(&cname, -1)?;
-        // Its library, if it has one (the crypto module loaded it).
-        let lib = match CompLib::get(&cname) {
-            Some(l) => Some(Arc::new(l, GFP_KERNEL)?),
-            None => None,
-        };
+        // Its library, if it has one (linked in: nothing to load).
+        let lib = CompLib::get(&cname);
         let streams = CpuSlots::new(nr_cpu_ids() as usize)?;
         let set = Arc::new(
             StreamSet {

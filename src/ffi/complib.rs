@@ -3,6 +3,7 @@
 //! Compression libraries called directly, as the C zram's backends call
 //! them: lz4, lzo and lzo-rle, whose crypto API implementations are thin
 //! wrappers around the same functions (so the output is the same bytes).
+//! The module links against them, as zram.ko does.
 
 use super::sys;
 use kernel::error::to_result;
@@ -13,29 +14,26 @@ use kernel::prelude::*;
 ///
 /// # Invariants
 ///
-/// `lib` came from `zrs_lib_get`, is owned here (it holds references on
-/// the modules that provide the functions) and is released on drop.
+/// `lib` points to one of the helper's static, read-only descriptors.
+#[derive(Clone, Copy)]
 pub(crate) struct CompLib {
-    lib: *mut sys::zrs_lib,
+    lib: *const sys::zrs_lib,
 }
 
-// SAFETY: the functions are reentrant (their state is the caller's work
-// memory) and the object is only read after creation.
+// SAFETY: the descriptor is static and read-only; the functions are
+// reentrant (their state is the caller's work memory).
 unsafe impl Send for CompLib {}
 // SAFETY: as above.
 unsafe impl Sync for CompLib {}
 
 impl CompLib {
-    /// The library of `name`, if it has one: loads its module if needed
-    /// (call without the hotplug lock). `None` means use the crypto API.
+    /// The library of `name`, if it has one; `None` means use the crypto
+    /// API.
     pub(crate) fn get(name: &CStr) -> Option<Self> {
         // SAFETY: `name` is NUL-terminated.
         let lib = unsafe { sys::zrs_lib_get(name.as_char_ptr()) };
-        if lib.is_null() {
-            return None;
-        }
-        // INVARIANT: a fresh object, owned from here on.
-        Some(CompLib { lib })
+        // INVARIANT: null or a static descriptor.
+        (!lib.is_null()).then_some(CompLib { lib })
     }
 
     /// Bytes of work memory the compressor needs.
@@ -85,13 +83,5 @@ impl CompLib {
             )
         })?;
         Ok((dlen as usize).min(dst.len()))
-    }
-}
-
-impl Drop for CompLib {
-    fn drop(&mut self) {
-        // SAFETY: owned and valid (type invariant); no stream uses it any
-        // more (streams hold an `Arc` of it).
-        unsafe { sys::zrs_lib_put(self.lib) };
     }
 }

@@ -111,8 +111,7 @@ extern "C" {
         dlen: *mut c_uint,
     ) -> c_int;
 
-    pub(crate) fn zrs_lib_get(name: *const c_char) -> *mut zrs_lib;
-    pub(crate) fn zrs_lib_put(l: *mut zrs_lib);
+    pub(crate) fn zrs_lib_get(name: *const c_char) -> *const zrs_lib;
     pub(crate) fn zrs_lib_wrkmem(l: *const zrs_lib) -> usize;
     pub(crate) fn zrs_lib_compress(
         l: *const zrs_lib,

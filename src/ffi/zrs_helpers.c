@@ -453,72 +453,31 @@ int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
  * For lz4, lzo and lzo-rle the crypto API's synchronous implementations
  * only wrap these library functions (crypto/lz4.c, lzo.c, lzo-rle.c), and
  * the C zram's backends call them directly. So do we, after the crypto
- * API has been asked (and has loaded the module): the functions are looked
- * up with symbol_request(), which holds their modules, and the output is
- * byte for byte what the crypto wrapper would produce.
+ * API has been asked (and has loaded the algorithm's module). The output
+ * is byte for byte what the crypto wrapper would produce. The module links
+ * against the functions, as zram.ko does, so modprobe loads the library
+ * modules with it: no lookup (and no request_module()) at run time.
  */
 enum zrs_lib_kind { ZRS_LIB_LZ4, ZRS_LIB_LZO, ZRS_LIB_LZORLE };
 
 struct zrs_lib {
 	enum zrs_lib_kind kind;
-	typeof(&LZ4_compress_default) lz4_comp;
-	typeof(&LZ4_decompress_safe) lz4_decomp;
-	typeof(&lzo1x_1_compress) lzo_comp;
-	typeof(&lzo1x_decompress_safe) lzo_decomp;
 };
 
-static void zrs_lib_release(struct zrs_lib *l)
-{
-	if (l->lz4_comp)
-		symbol_put(LZ4_compress_default);
-	if (l->lz4_decomp)
-		symbol_put(LZ4_decompress_safe);
-	if (l->lzo_comp && l->kind == ZRS_LIB_LZO)
-		symbol_put(lzo1x_1_compress);
-	if (l->lzo_comp && l->kind == ZRS_LIB_LZORLE)
-		symbol_put(lzorle1x_1_compress);
-	if (l->lzo_decomp)
-		symbol_put(lzo1x_decompress_safe);
-	kfree(l);
-}
+static const struct zrs_lib zrs_libs[] = {
+	{ ZRS_LIB_LZ4 }, { ZRS_LIB_LZO }, { ZRS_LIB_LZORLE },
+};
 
-/* NULL if name has no direct library (use the crypto API) or a function
- * cannot be found. May load modules: call without the hotplug lock. */
-struct zrs_lib *zrs_lib_get(const char *name)
+/* NULL if name has no direct library: use the crypto API. */
+const struct zrs_lib *zrs_lib_get(const char *name)
 {
-	struct zrs_lib *l = kzalloc(sizeof(*l), GFP_KERNEL);
-	bool ok;
-
-	if (!l)
-		return NULL;
-	if (!strcmp(name, "lz4")) {
-		l->kind = ZRS_LIB_LZ4;
-		l->lz4_comp = symbol_request(LZ4_compress_default);
-		l->lz4_decomp = symbol_request(LZ4_decompress_safe);
-		ok = l->lz4_comp && l->lz4_decomp;
-	} else if (!strcmp(name, "lzo") || !strcmp(name, "lzo-rle")) {
-		if (name[3]) {
-			l->kind = ZRS_LIB_LZORLE;
-			l->lzo_comp = symbol_request(lzorle1x_1_compress);
-		} else {
-			l->kind = ZRS_LIB_LZO;
-			l->lzo_comp = symbol_request(lzo1x_1_compress);
-		}
-		l->lzo_decomp = symbol_request(lzo1x_decompress_safe);
-		ok = l->lzo_comp && l->lzo_decomp;
-	} else {
-		ok = false;
-	}
-	if (!ok) {
-		zrs_lib_release(l);
-		return NULL;
-	}
-	return l;
-}
-
-void zrs_lib_put(struct zrs_lib *l)
-{
-	zrs_lib_release(l);
+	if (!strcmp(name, "lz4"))
+		return &zrs_libs[ZRS_LIB_LZ4];
+	if (!strcmp(name, "lzo"))
+		return &zrs_libs[ZRS_LIB_LZO];
+	if (!strcmp(name, "lzo-rle"))
+		return &zrs_libs[ZRS_LIB_LZORLE];
+	return NULL;
 }
 
 size_t zrs_lib_wrkmem(const struct zrs_lib *l)
@@ -535,7 +494,7 @@ int zrs_lib_compress(const struct zrs_lib *l, const void *src,
 	int ret;
 
 	if (l->kind == ZRS_LIB_LZ4) {
-		ret = l->lz4_comp(src, dst, slen, *dlen, wrk);
+		ret = LZ4_compress_default(src, dst, slen, *dlen, wrk);
 		if (!ret)
 			return -EINVAL;
 		*dlen = ret;
@@ -545,7 +504,10 @@ int zrs_lib_compress(const struct zrs_lib *l, const void *src,
 	 * buffer must take the worst case. */
 	if (n < lzo1x_worst_compress(slen))
 		return -ENOSPC;
-	ret = l->lzo_comp(src, slen, dst, &n, wrk);
+	if (l->kind == ZRS_LIB_LZORLE)
+		ret = lzorle1x_1_compress(src, slen, dst, &n, wrk);
+	else
+		ret = lzo1x_1_compress(src, slen, dst, &n, wrk);
 	if (ret != LZO_E_OK)
 		return -EINVAL;
 	*dlen = n;
@@ -559,13 +521,13 @@ int zrs_lib_decompress(const struct zrs_lib *l, const void *src,
 	int ret;
 
 	if (l->kind == ZRS_LIB_LZ4) {
-		ret = l->lz4_decomp(src, dst, slen, *dlen);
+		ret = LZ4_decompress_safe(src, dst, slen, *dlen);
 		if (ret < 0)
 			return -EINVAL;
 		*dlen = ret;
 		return 0;
 	}
-	ret = l->lzo_decomp(src, slen, dst, &n);
+	ret = lzo1x_decompress_safe(src, slen, dst, &n);
 	if (ret != LZO_E_OK)
 		return -EINVAL;
 	*dlen = n;

@@ -64,8 +64,7 @@ int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 
 /* Compression libraries called directly (lz4, lzo, lzo-rle). */
 struct zrs_lib;
-struct zrs_lib *zrs_lib_get(const char *name);
-void zrs_lib_put(struct zrs_lib *l);
+const struct zrs_lib *zrs_lib_get(const char *name);
 size_t zrs_lib_wrkmem(const struct zrs_lib *l);
 int zrs_lib_compress(const struct zrs_lib *l, const void *src,
 		     unsigned int slen, void *dst, unsigned int *dlen, void *wrk);
