@@ -71,6 +71,10 @@ guest -k release -s 1 -m 512M -t 10 harness-hang
 
 while read -r verdict flavour name rest; do
 	name=${name%:}
+	if [ "$verdict" = DATA ]; then
+		echo "  counted $flavour $name: $rest"
+		continue
+	fi
 	case "$name" in
 	# The harness self-tests must fail, and say why.
 	harness-splat | harness-hang)

@@ -98,6 +98,8 @@ out_line() {
 while read -r tag name verdict rest; do
 	case $tag in
 	ZRS-BEGIN) seen[$name]=begun ;;
+	# What a test counted (iterations, operations): on the record.
+	ZRS-DATA) out_line "DATA [$flavour] $name: $verdict $rest" ;;
 	ZRS-RESULT)
 		seen[$name]=done
 		case $verdict in

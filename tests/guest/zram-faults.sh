@@ -3,13 +3,16 @@
 # doing an operation fail at random (1% to 20% of them), many times over,
 # so that failures land at different points of disksize (slot table, pool,
 # compressor, per-CPU streams), hot_add (disk, queue, sysfs) and writes
-# (zsmalloc). Every error path must unwind: the operation fails with an
+# (zsmalloc), and writeback and recompression (their selection lists,
+# batch pages, backing-device bios, new objects). Every error path must unwind: the operation fails with an
 # errno, the device stays usable or cleanly uninitialised, and kmemleak
 # (the harness) finds nothing.
 . ./lib.sh
 dbg=/sys/kernel/debug
 [ -d $dbg/failslab ] && [ -d $dbg/fail_page_alloc ] || skip "kernel without failslab/fail_page_alloc (use the debug kernel)"
 trials=${ZRS_FAULT_TRIALS:-24}
+# The C zram's run (@c) is for the record, at half the size.
+[ "${ZRS_DRIVER:-rs}" = c ] && trials=12
 probs="1 2 5 20"
 
 arm() { # facility percent
@@ -38,6 +41,9 @@ check_log() { # what
 	if grep -E "$SPLAT" /tmp/faults.log; then fail "kernel splat during $1 (beyond allocation-failure reports)"; fi
 }
 dmesg -c > /dev/null
+modprobe brd rd_nr=1 rd_size=8192 || fail "modprobe brd"
+textdata 262144 > /tmp/pp
+head -c 65536 /dev/urandom >> /tmp/pp
 ops=0 faults=0 nowrite=0
 passes=0
 while :; do
@@ -113,9 +119,37 @@ for fac in failslab fail_page_alloc; do
 	check_log "writes under $fac"
 	faults=$((faults + $(awk '{print $2}' /sys/block/zram0/io_stat)))
 	echo 1 > /sys/block/zram0/reset
+
+	# Writeback and recompression: whatever fails, every page still reads
+	# back as written (from memory or from the backing device).
+	echo /dev/ram0 > /sys/block/zram0/backing_dev || fail "backing_dev"
+	echo algo=zstd > /sys/block/zram0/recomp_algorithm || fail "recomp_algorithm"
+	echo 8M > /sys/block/zram0/disksize || fail "disksize for post-processing"
+	dd if=/tmp/pp of=/dev/zram0 bs=64k oflag=direct 2>/dev/null || fail "write for post-processing"
+	for n in $(seq 1 4); do
+		for op in "idle all" "recompress type=idle" "writeback huge" "writeback idle"; do
+			arm $fac $(echo $probs | cut -d' ' -f$((n % 4 + 1)))
+			r=$(faulty zrs-write /sys/block/zram0/${op%% *} "${op#* }")
+			disarm $fac
+			ops=$((ops + 1))
+			case $r in
+			OK) ;;
+			"") nowrite=$((nowrite + 1)) ;;
+			ENOMEM | EIO | ENOSPC) faults=$((faults + 1)) ;;
+			*) fail "${op%% *} under $fac: $r" ;;
+			esac
+		done
+		dd if=/dev/zram0 of=/tmp/ppback bs=64k count=5 iflag=direct 2>/dev/null || fail "read after $fac post-processing faults"
+		cmp -s /tmp/pp /tmp/ppback || fail "data changed by post-processing under $fac (trial $n)"
+		# Rewrite some pages so that the next trial has work again.
+		dd if=/tmp/pp of=/dev/zram0 bs=4k count=16 seek=$((n * 4)) skip=$((n * 4)) oflag=direct 2>/dev/null
+	done
+	check_log "writeback/recompress under $fac"
+	echo 1 > /sys/block/zram0/reset
 	zram_unload
 done
 soak_left || break
 done
 [ $faults -gt 0 ] || fail "no injected failure reached the driver in $ops operations"
-log "ok: $passes pass(es), $ops operations under injected allocation failures: $faults failed cleanly ($nowrite never reached the driver), every error path unwound"
+emit "driver=$(driver_module) passes=$passes ops=$ops faults=$faults nowrite=$nowrite"
+log "ok ($(driver_module)): $passes pass(es), $ops operations under injected allocation failures: $faults failed cleanly ($nowrite never reached the driver), every error path unwound"
