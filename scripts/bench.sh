@@ -27,7 +27,7 @@ PY=python3
 kb=$(bash "$ZRS_TOP/scripts/build-kernel.sh" release)
 krel=$(cat "$kb/include/config/kernel.release")
 
-out=$ZRS_CACHE/bench/$(date +%Y%m%d-%H%M%S)$([ $QUICK = 1 ] && echo -quick)
+out=$ZRS_CACHE/bench/$(date +%Y%m%d-%H%M%S)$([ $QUICK = 0 ] || echo -quick)
 mkdir -p "$out"
 msg "bench: results in $out"
 
