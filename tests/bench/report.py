@@ -186,6 +186,8 @@ def main():
         info = next((r for r in recs if r["kind"] == "info"), {})
         if "icount" in b["qemu_extra"] and info.get("erms") != 0:
             problems.append(f"{b['name']}: erms still visible in the guest: -cpu max,-erms,-fsrm did not take effect")
+        if "rep_good" in b.get("cmdline_extra", "") and info.get("rep_good") != 0:
+            problems.append(f"{b['name']}: rep_good still set in the guest: clearcpuid=rep_good did not take effect")
         fio = fio_table(recs)
         comp = comp_costs(recs)
         bres = {"boot": b, "info": info, "records": recs, "verdicts": verdicts}
@@ -304,8 +306,10 @@ def write_markdown(d, res):
         bo, info = b["boot"], b["info"]
         mode = ("TCG + icount (deterministic: guest time = executed instructions)"
                 if "icount" in bo["qemu_extra"] else "plain TCG (wall-clock guest time, noisy)")
-        L.append(f"- boot `{name}`: {bo['accel']} {bo['qemu_extra']} -smp {bo['smp']} -m {bo['mem']}: {mode}; "
-                 f"guest sees erms={info.get('erms')} fsrm={info.get('fsrm')}, {info.get('ncpu')} CPUs; "
+        kx = f", kernel `{bo['cmdline_extra']}`" if bo.get("cmdline_extra") else ""
+        L.append(f"- boot `{name}`: {bo['accel']} {bo['qemu_extra']} -smp {bo['smp']} -m {bo['mem']}{kx}: {mode}; "
+                 f"guest sees erms={info.get('erms')} fsrm={info.get('fsrm')} rep_good={info.get('rep_good')}, "
+                 f"{info.get('ncpu')} CPUs; "
                  f"args `{bo['args']}`; {bo['wall_s']} s")
     L.append("\nAbsolute MB/s are QEMU TCG guest figures, not hardware figures: compare the two drivers, "
              "which always ran in the same boot, alternated (ours, C, ours, C, ...). Ratios are ours / C "
@@ -428,7 +432,7 @@ def write_markdown(d, res):
     S.append(f"zram-rs bench {meta['date']}: {meta['kernel_release']} (config {meta['config_hash']}), "
              f"alg {meta['alg']}, QEMU TCG, quick={meta['quick']}, {meta['total_wall_s']} s")
     if det:
-        S.append("deterministic (TCG -icount shift=0,sleep=off, -cpu max,-erms,-fsrm), 1 job, medians:")
+        S.append("deterministic (TCG -icount shift=0,sleep=off, -cpu max,-erms,-fsrm, clearcpuid=rep_good), 1 job, medians:")
         S.append(f"  {'data':<18} {'workload':<14} {'ours':>8} {'C':>8} {'ours/C':>7} {'limit':>8} {'ours%':>6} {'C%':>6}  target")
         for row in det["fio"]:
             lim = row.get("limit", {})
