@@ -558,12 +558,14 @@ def charts(d, res):
                     sc.setdefault((r["wl"], drv), {})[smp] = r[drv]["median"]
     if sc:
         fig, ax = plt.subplots(figsize=(7, 4.5))
-        for (wl, drv), v in sorted(sc.items()):
+        colours = dict(zip(WL_ORDER, ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")))
+        for (wl, drv), v in sorted(sc.items(), key=lambda kv: (WL_ORDER.index(kv[0][0]), kv[0][1] != "rs")):
             xs = sorted(v)
-            ax.plot(xs, [v[s] for s in xs], "o-" if drv == "rs" else "s--", label=f"{'ours' if drv == 'rs' else 'C'} {wl}")
+            ax.plot(xs, [v[s] for s in xs], "o-" if drv == "rs" else "s--", color=colours[wl],
+                    label=f"{'ours' if drv == 'rs' else 'C'} {WL_NAME[wl]}")
         ax.set_xlabel("vCPUs (one fio job per vCPU)")
         ax.set_ylabel("MB/s (plain TCG, wall clock)")
-        ax.set_title("Scaling, 50% compressible")
+        ax.set_title("Scaling, 50% compressible (ours solid, C dashed)")
         ax.legend(fontsize=6)
         fig.tight_layout()
         fig.savefig(os.path.join(d, "scaling.png"), dpi=110)
