@@ -206,6 +206,13 @@ def main():
                         row["limit"]["ours_fraction"] = row["rs"]["median"] / lim["limit_mbps"]
                         row["limit"]["c_fraction"] = row["c"]["median"] / lim["limit_mbps"]
                         row["limit"]["target"] = target_for(wl)
+                    # Where ours is slower: the extra time per 4 KiB page,
+                    # and how much of it the crypto API alone accounts for.
+                    gap = (1e3 / row["rs"]["median"] - 1e3 / row["c"]["median"]) * 4096
+                    row["gap_ns_per_page"] = gap
+                    if lim and "compressor_acomp_ns_per_byte" in lim:
+                        row["acomp_overhead_ns_per_page"] = (
+                            lim["compressor_acomp_ns_per_byte"] - lim["compressor_ns_per_byte"]) * 4096
                 rows.append(row)
         bres["fio"] = rows
         bres["compressor"] = {f"{k[0]}/{k[1]}": v for k, v in comp.items()}
@@ -321,8 +328,9 @@ def write_markdown(d, res):
         hdr = "| data | jobs | workload | ours MB/s (spread) | C MB/s (spread) | ours/C (range) |"
         sep = "|---|---|---|---|---|---|"
         if show_limit:
-            hdr += " limit MB/s (harness + comp ns/B) | ours % limit | C % limit | target |"
-            sep += "---|---|---|---|"
+            hdr += (" limit MB/s (harness + comp ns/B) | ours % limit | C % limit | target |"
+                    " ours - C ns/page | crypto API ns/page |")
+            sep += "---|---|---|---|---|---|"
         L.append(hdr)
         L.append(sep)
         for row in b["fio"]:
@@ -341,6 +349,8 @@ def write_markdown(d, res):
                              f">= {pct(lim['target'])}: {'met' if met else '**not met**'} |")
                 else:
                     line += " n/a | | | |"
+                line += f" {row.get('gap_ns_per_page', 0):.0f} |"
+                line += (f" {row['acomp_overhead_ns_per_page']:.0f} |" if "acomp_overhead_ns_per_page" in row else " n/a |")
             L.append(line)
         L.append("")
 
@@ -352,7 +362,10 @@ def write_markdown(d, res):
                  "`lz4lib` = the lz4 library called directly, as the C zram does, `acomp` = the crypto API, "
                  "as zram_rs does). Targets: ours >= C everywhere, >= 80% of the limit on writes, >= 90% on reads. "
                  "null_blk is a blk-mq driver (request allocation, tags, dispatch) while both zrams are bio-based, "
-                 "so on 4 KiB I/O its harness time per byte is an over-estimate and a driver can exceed 100%.\n")
+                 "so on 4 KiB I/O its harness time per byte is an over-estimate and a driver can exceed 100%. "
+                 "'ours - C ns/page' is the extra guest time (instructions) ours spends per 4 KiB page; "
+                 "'crypto API ns/page' is the part of it the acomp interface alone costs over the lz4 library "
+                 "(zrs_compbench: acomp minus lz4lib), which a driver calling acomp cannot avoid.\n")
         L.append("### The compressor alone (ns per byte, medians)\n")
         L.append("| data | api | compress | decompress | stored/orig of compressed pages | huge pages |")
         L.append("|---|---|---|---|---|---|")
@@ -432,16 +445,21 @@ def write_markdown(d, res):
     S.append(f"zram-rs bench {meta['date']}: {meta['kernel_release']} (config {meta['config_hash']}), "
              f"alg {meta['alg']}, QEMU TCG, quick={meta['quick']}, {meta['total_wall_s']} s")
     if det:
-        S.append("deterministic (TCG -icount shift=0,sleep=off, -cpu max,-erms,-fsrm, clearcpuid=rep_good), 1 job, medians:")
-        S.append(f"  {'data':<18} {'workload':<14} {'ours':>8} {'C':>8} {'ours/C':>7} {'limit':>8} {'ours%':>6} {'C%':>6}  target")
+        bo = det["boot"]
+        S.append(f"deterministic (TCG {bo['qemu_extra']}"
+                 + (f", kernel {bo['cmdline_extra']}" if bo.get("cmdline_extra") else "") + "), 1 job, medians:")
+        S.append(f"  {'data':<18} {'workload':<14} {'ours':>8} {'C':>8} {'ours/C':>7} {'limit':>8} {'ours%':>6} {'C%':>6} "
+                 f"{'gap':>6} {'api':>5}  target")
         for row in det["fio"]:
             lim = row.get("limit", {})
             S.append(f"  {ds_name(row['ds']):<18} {WL_NAME[row['wl']]:<14} {row['rs']['median']:8.1f} "
                      f"{row['c']['median']:8.1f} {row['ours_over_c']['ratio']:7.3f} "
-                     f"{lim.get('limit_mbps', 0):8.1f} {pct(lim.get('ours_fraction')):>6} {pct(lim.get('c_fraction')):>6}  "
+                     f"{lim.get('limit_mbps', 0):8.1f} {pct(lim.get('ours_fraction')):>6} {pct(lim.get('c_fraction')):>6} "
+                     f"{row.get('gap_ns_per_page', 0):6.0f} {row.get('acomp_overhead_ns_per_page', float('nan')):5.0f}  "
                      + (f">={pct(lim['target'])} {'met' if lim['ours_fraction'] >= lim['target'] else 'NOT met'}" if lim else "")
                      + ("  ours BEHIND C" if row['ours_over_c']['ratio'] < 0.995 else ""))
-        S.append("  (MB/s of guest time under TCG icount: instruction cost, not hardware speed)")
+        S.append("  (MB/s of guest time under TCG icount: instruction cost, not hardware speed; gap = ours - C ns per"
+                 " 4 KiB page; api = of which the crypto acomp API alone, acomp - lz4 library)")
     if tcg:
         worst = min(tcg["fio"], key=lambda r: r["ours_over_c"]["ratio"], default=None)
         rat = [r["ours_over_c"]["ratio"] for r in tcg["fio"]]
