@@ -13,6 +13,8 @@
 #   make install-alias          /etc/modprobe.d/zram-rs.conf: "modprobe zram"
 #                               loads zram_rs (opt-in); make uninstall-alias
 #   make soak [SECS=600]        reliability tests for about SECS each
+#   make bench [QUICK=1] [ALG=lz4]  ours against the C zram in QEMU: fio,
+#                               swap, memory, the limit; not part of check
 #   make host-test | fmt | fmt-check | clippy | clean | help
 
 SHELL := /bin/bash
@@ -39,7 +41,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
 .PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
-	install uninstall install-alias uninstall-alias soak
+	install uninstall install-alias uninstall-alias soak bench
 
 all: modules
 
@@ -99,10 +101,15 @@ SECS ?= 600
 soak:
 	bash $(TOP)/scripts/soak.sh $(SECS)
 
+QUICK ?= 0
+ALG ?= lz4
+bench:
+	QUICK=$(QUICK) ALG=$(ALG) bash $(TOP)/scripts/bench.sh
+
 clean:
 	rm -rf $(TOP)/tests/host/target
 	@if [ -n "$$(ls $(HOME)/.cache/zram-rs/mod 2>/dev/null)" ]; then \
 		echo "module objects live in the cache: rm -rf \$${ZRAM_RS_CACHE:-~/.cache/zram-rs}/mod"; fi
 
 help:
-	@sed -n '3,12p' $(TOP)/Makefile
+	@sed -n '3,/^$$/p' $(TOP)/Makefile

@@ -10,7 +10,9 @@
 # back on the guest's second serial port; the console log of every run is kept
 # under $ZRS_CACHE/runs/ for a human to read. Exit status: 0 if every test
 # passed or was skipped, 1 otherwise. With ZRS_SUMMARY=FILE, result lines are
-# appended there too (make check adds them up).
+# appended there too (make check adds them up). ZRS_QEMU_EXTRA adds QEMU
+# arguments (after the harness's own, so a -cpu there wins) and
+# ZRS_CMDLINE_EXTRA kernel command-line words.
 . "$(dirname "$0")/lib.sh"
 
 flavour=release smp=2 mem=1G per_test=300 args=
@@ -47,7 +49,7 @@ bash "$ZRS_TOP/scripts/mkinitramfs.sh" "$kb" "$cpio" "${mods[@]}"
 qemu_base=(qemu-system-x86_64 -nodefaults -display none -no-reboot
 	-monitor none -smp "$smp" -m "$mem"
 	-kernel "$kb/arch/x86/boot/bzImage" -initrd "$cpio")
-cmdline="console=ttyS0 panic=-1 loglevel=6 printk.time=1"
+cmdline="console=ttyS0 panic=-1 loglevel=6 printk.time=1${ZRS_CMDLINE_EXTRA:+ $ZRS_CMDLINE_EXTRA}"
 
 # KVM aborts or hangs with this QEMU on these machines (toolchain.md); try it
 # once per host kernel and QEMU version with a short timeout, else use TCG.

@@ -7,6 +7,8 @@
 #   scripts and the kernel's zram selftests.
 #
 #   scripts/mkinitramfs.sh KBUILD_DIR OUT.cpio MODULE.ko...
+#
+# With ZRS_INITRAMFS_EXTRA=DIR, DIR's tree is copied over the root too.
 . "$(dirname "$0")/lib.sh"
 
 kb=${1:?kernel build dir}; out=${2:?output cpio}; shift 2
@@ -94,6 +96,8 @@ cp -a "$ZRS_TOP/tests/guest/." "$work/tests/"
 cp -a "$KSRC_DIR/tools/testing/selftests/zram" "$work/selftests/"
 install -m 0755 "$ZRS_TOP/tests/guest/init" "$work/init"
 if [ -d "$ZRS_BIN" ]; then cp -a "$ZRS_BIN/." "$work/usr/bin/"; fi
+# Extra files for one run (make bench: its real-data image), as a tree.
+if [ -n "${ZRS_INITRAMFS_EXTRA:-}" ]; then cp -a "$ZRS_INITRAMFS_EXTRA/." "$work/"; fi
 echo "$kver" > "$work/etc/zrs-kernel-release"
 
 (cd "$work" && find . -print0 | cpio --null -o -H newc --quiet) > "$out.tmp"

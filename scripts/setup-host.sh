@@ -9,6 +9,7 @@ PKGS=(
 	flex bison bc libelf-dev libssl-dev cpio kmod make xz-utils
 	qemu-system-x86 busybox-static
 	util-linux e2fsprogs fio dkms systemd
+	python3 python3-matplotlib
 )
 want=("${PKGS[@]}")
 
