@@ -82,7 +82,7 @@ boot() { # name smp mem qemu-extra kernel-cmdline-extra args tests...
 	ZRS_QEMU_EXTRA=$qextra ZRS_CMDLINE_EXTRA=$kextra \
 		bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s "$smp" -m "$mem" \
 		-t 1800 -a "$args" "$@" > "$out/boot-$name.log" 2>&1 || rc=$?
-	cat "$out/boot-$name.log" | grep -E '^(PASS|FAIL|SKIP)|bench' >&2 || true
+	cat "$out/boot-$name.log" | grep -E '^(PASS|FAIL|SKIP)|bench' | grep -v '^DATA ' >&2 || true
 	run=$(sed -n 's/.*console log: \(.*\)\/console.log$/\1/p' "$out/boot-$name.log" | tail -1)
 	[ -n "$run" ] && [ -f "$run/results.clean" ] || die "boot $name: no results (see $out/boot-$name.log)"
 	cp "$run/results.clean" "$out/boot-$name.txt"

@@ -274,7 +274,10 @@ impl Meta {
         let h = Handle::from_raw(h).ok_or(EIO)?;
         let size = a.size();
         if size == PAGE {
-            return match self.pool.read(h, PAGE, None, |src| slot::copy(out, src))? {
+            return match self
+                .pool
+                .read(h, PAGE, None, |src| crate::ffi::copy_page(out, src))?
+            {
                 true => Ok(()),
                 false => Err(EIO),
             };

@@ -35,3 +35,16 @@ pub(crate) fn cond_resched() {
     // SAFETY: no arguments; only called from process context (sysfs).
     unsafe { sys::zrs_cond_resched() }
 }
+
+/// Copy one whole page: `false` (and nothing copied) unless both are
+/// exactly a page.
+pub(crate) fn copy_page(dst: &mut [u8], src: &[u8]) -> bool {
+    const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
+    if dst.len() != PAGE || src.len() != PAGE {
+        return false;
+    }
+    // SAFETY: both are valid for a page (checked), and distinct (one is
+    // borrowed mutably).
+    unsafe { sys::zrs_copy_page(dst.as_mut_ptr().cast(), src.as_ptr().cast()) };
+    true
+}

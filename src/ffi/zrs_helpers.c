@@ -836,6 +836,16 @@ void zrs_debugfs_dev_remove(struct dentry *d)
 
 /* ---- misc ---- */
 
+/* A whole page, with the architecture's page copy (what the C zram uses
+ * for incompressible pages) when both ends are page-aligned. */
+void zrs_copy_page(void *dst, const void *src)
+{
+	if (PAGE_ALIGNED(dst) && PAGE_ALIGNED(src))
+		copy_page(dst, (void *)src);
+	else
+		memcpy(dst, src, PAGE_SIZE);
+}
+
 void zrs_cond_resched(void)
 {
 	cond_resched();

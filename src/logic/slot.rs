@@ -117,18 +117,17 @@ pub fn same_filled(page: &[u8]) -> Option<u64> {
     if page.len() < 8 || page.len() % 8 != 0 {
         return None;
     }
-    let first = &page[..8];
+    // Whole words, compared as words (chunks are exactly 8 bytes long).
+    let word = |c: &[u8]| <[u8; 8]>::try_from(c).ok().map(u64::from_ne_bytes);
+    let first = word(page.get(..8)?)?;
     // The last word first: most pages that are not same-filled differ there
     // already (the C driver's trick too).
-    if page[page.len() - 8..] != *first {
+    if word(page.get(page.len() - 8..)?)? != first {
         return None;
     }
-    if !page.chunks_exact(8).all(|w| w == first) {
-        return None;
-    }
-    let mut b = [0u8; 8];
-    b.copy_from_slice(first);
-    Some(u64::from_ne_bytes(b))
+    page.chunks_exact(8)
+        .all(|c| word(c) == Some(first))
+        .then_some(first)
 }
 
 /// Copy `src` into `dst` if they have the same length (no panic path:
