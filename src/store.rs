@@ -23,6 +23,21 @@ use kernel::sync::Arc;
 const PAGE: usize = PAGE_SIZE as usize;
 const SECTORS_PER_PAGE_SHIFT: u32 = PAGE_SHIFT - 9;
 
+/// Partial-page I/O on a page held in memory: `buf` into `part` for a
+/// write, `part` into `buf` for a read.
+fn splice(write: bool, buf: &mut [u8], part: &mut [u8]) -> Result {
+    let copied = if write {
+        slot::copy(part, buf)
+    } else {
+        slot::copy(buf, part)
+    };
+    if copied {
+        Ok(())
+    } else {
+        Err(EIO)
+    }
+}
+
 /// What a slot is to hold after a write.
 enum Encoded {
     /// A page of one repeated word.
@@ -454,15 +469,9 @@ impl Meta {
             let (codec, local, scratch) = s.parts();
             self.load(&g, Some((codec, local)), scratch)?;
             let part = scratch.get_mut(offset..end).ok_or(EIO)?;
+            splice(write, buf, part)?;
             if !write {
-                return if slot::copy(buf, part) {
-                    Ok(())
-                } else {
-                    Err(EIO)
-                };
-            }
-            if !slot::copy(part, buf) {
-                return Err(EIO);
+                return Ok(());
             }
         }
         let e = match slot::same_filled(&s.scratch) {
@@ -485,15 +494,9 @@ impl Meta {
         let mut page = KVec::from_elem(0u8, PAGE, GFP_NOWAIT | __GFP_NOWARN)?;
         self.read_page(st, index, &mut page)?;
         let part = page.get_mut(range).ok_or(EIO)?;
+        splice(write, buf, part)?;
         if !write {
-            return if slot::copy(buf, part) {
-                Ok(())
-            } else {
-                Err(EIO)
-            };
-        }
-        if !slot::copy(part, buf) {
-            return Err(EIO);
+            return Ok(());
         }
         self.write_page(st, index, &page)
     }
