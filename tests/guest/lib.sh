@@ -97,3 +97,19 @@ done
 # True while a soak run has time left (always false without soak=).
 soak_left() { [ -n "$SOAK" ] && [ "$(date +%s)" -lt "$SOAK_END" ]; }
 SOAK_END=$(( $(date +%s) + ${SOAK:-0} ))
+
+# Differential transcripts (one per driver, compared afterwards): append to
+# $T the errno of writing VALUE to attribute ATTR of zram0.
+tw() { # attr value
+	echo "write '$2' > $1: $(zrs-write /sys/block/zram0/$1 "$2")" >> $T
+}
+# zram0's debugfs block_state as flag-pattern counts: "..h...=128 s.....=256".
+bs_flags() {
+	awk '{ f[$3]++ } END { for (k in f) print k "=" f[k] }' \
+		/sys/kernel/debug/zram/zram0/block_state | sort | xargs
+}
+# Read the first 4 MiB of zram0 back and compare it with /tmp/d.
+readback4() { # label
+	dd if=/dev/zram0 of=/tmp/r bs=1M count=4 iflag=direct 2>/dev/null || fail "$1: read ($ZRS_DRIVER)"
+	cmp -s /tmp/d /tmp/r || fail "$1: data read back differs ($ZRS_DRIVER)"
+}

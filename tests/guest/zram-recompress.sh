@@ -5,20 +5,10 @@
 . ./lib.sh
 
 Z=/sys/block/zram0
-BS=/sys/kernel/debug/zram/zram0/block_state
 head -c 524288 /dev/urandom > /tmp/d
 textdata 3670016 >> /tmp/d
 state() { # label
-	local flags
-	flags=$(awk '{ f[$3]++ } END { for (k in f) print k "=" f[k] }' $BS | sort | xargs)
-	echo "$1: mm [$(awk '{print $1, $2, $6, $8}' $Z/mm_stat)] flags [$flags]" >> $T
-}
-w() { # attr value
-	echo "write '$2' > $1: $(zrs-write $Z/$1 "$2")" >> $T
-}
-readback() {
-	dd if=/dev/zram0 of=/tmp/r bs=1M count=4 iflag=direct 2>/dev/null || fail "$1: read ($drv)"
-	cmp -s /tmp/d /tmp/r || fail "$1: data read back differs ($drv)"
+	echo "$1: mm [$(awk '{print $1, $2, $6, $8}' $Z/mm_stat)] flags [$(bs_flags)]" >> $T
 }
 
 for drv in rs c; do
@@ -26,47 +16,47 @@ for drv in rs c; do
 	T=/tmp/rc.$drv
 	: > $T
 	zram_load
-	w recompress type=idle
+	tw recompress type=idle
 	for bad in "" algo algo=zstd\ priority=0 "algo=zstd priority=4" priority=2 "algo=nope" \
 		"algo=zstd priority=x" "algo=$(head -c 200 /dev/zero | tr '\0' a)"; do
-		w recomp_algorithm "$bad"
+		tw recomp_algorithm "$bad"
 	done
-	w comp_algorithm lzo
-	w recomp_algorithm algo=zstd
-	w recomp_algorithm "algo=deflate priority=2"
+	tw comp_algorithm lzo
+	tw recomp_algorithm algo=zstd
+	tw recomp_algorithm "algo=deflate priority=2"
 	# The C driver's show adds the returned offset (already a total) to its
 	# own, so each further "#N: " line comes after NUL bytes (a bug:
 	# zram.rst documents plain "#N: list" lines). Ours prints what zram.rst
 	# says; the C bytes are logged, not compared.
 	cat -v $Z/recomp_algorithm > /tmp/recomp.$drv
-	w algorithm_params "algo=zstd priority=1"
-	w algorithm_params "algo=zstd priority=2"
-	w algorithm_params "algo=deflate"
-	w algorithm_params "priority=3"
+	tw algorithm_params "algo=zstd priority=1"
+	tw algorithm_params "algo=zstd priority=2"
+	tw algorithm_params "algo=deflate"
+	tw algorithm_params "priority=3"
 	echo 32M > $Z/disksize || fail "disksize ($drv)"
-	w recomp_algorithm algo=lz4
+	tw recomp_algorithm algo=lz4
 	dd if=/tmp/d of=/dev/zram0 bs=1M oflag=direct 2>/dev/null || fail "write ($drv)"
 	state written
 	for bad in type=bogus threshold=4096 threshold=x max_pages=-1 priority=0 priority=3 \
 		"algo=lz4" "algo=zstd priority=2" "priority=4" type; do
-		w recompress "$bad"
+		tw recompress "$bad"
 	done
 	state "after bad requests"
 	# Huge (random) pages: zstd cannot shrink them either, but deflate is
 	# the last algorithm, so they are not marked incompressible yet.
-	w recompress "type=huge priority=1"
+	tw recompress "type=huge priority=1"
 	state "recompress huge with zstd"
-	w recompress "max_pages=16 algo=zstd"
+	tw recompress "max_pages=16 algo=zstd"
 	state "recompress 16 pages with zstd"
-	w recompress "threshold=2000 priority=1"
+	tw recompress "threshold=2000 priority=1"
 	state "recompress with zstd above 2000 bytes"
-	w recompress ""
+	tw recompress ""
 	state "recompress all with zstd"
-	readback "after zstd"
-	w idle all
-	w recompress "type=huge_idle priority=2"
+	readback4 "after zstd"
+	tw idle all
+	tw recompress "type=huge_idle priority=2"
 	state "recompress huge idle with deflate"
-	readback "after deflate"
+	readback4 "after deflate"
 	zram_unload
 done
 unset ZRS_DRIVER

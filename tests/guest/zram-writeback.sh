@@ -15,17 +15,7 @@ textdata 2097152 >> /tmp/d
 # What a step leaves: bd_stat, mm_stat (pool size aside: allocator detail),
 # block_state flag counts. Appended to the driver's transcript.
 state() { # label
-	local flags
-	flags=$(awk '{ f[$3]++ } END { for (k in f) print k "=" f[k] }' $BS | sort | xargs)
-	echo "$1: bd_stat [$(cat $Z/bd_stat | xargs)] mm [$(awk '{print $1, $2, $6, $8}' $Z/mm_stat)] flags [$flags]" >> $T
-}
-# Write VALUE to ATTR and record the errno.
-w() { # attr value
-	echo "write '$2' > $1: $(zrs-write $Z/$1 "$2")" >> $T
-}
-readback() { # label
-	dd if=/dev/zram0 of=/tmp/r bs=1M count=4 iflag=direct 2>/dev/null || fail "$1: read ($drv)"
-	cmp -s /tmp/d /tmp/r || fail "$1: data read back differs ($drv)"
+	echo "$1: bd_stat [$(cat $Z/bd_stat | xargs)] mm [$(awk '{print $1, $2, $6, $8}' $Z/mm_stat)] flags [$(bs_flags)]" >> $T
 }
 
 for drv in rs c; do
@@ -34,60 +24,60 @@ for drv in rs c; do
 	: > $T
 	zram_load
 	# Before initialisation.
-	w writeback idle
-	w idle all
-	w idle 100000000
-	w backing_dev /nonexistent
-	w backing_dev /dev/null
-	w backing_dev ""
-	w writeback_batch_size 0
-	w writeback_batch_size -1
-	w writeback_batch_size 4
-	w writeback_limit x
-	w writeback_limit_enable y
-	w compressed_writeback maybe
+	tw writeback idle
+	tw idle all
+	tw idle 100000000
+	tw backing_dev /nonexistent
+	tw backing_dev /dev/null
+	tw backing_dev ""
+	tw writeback_batch_size 0
+	tw writeback_batch_size -1
+	tw writeback_batch_size 4
+	tw writeback_limit x
+	tw writeback_limit_enable y
+	tw compressed_writeback maybe
 	echo "backing_dev: $(cat $Z/backing_dev)" >> $T
 	echo 64M > $Z/disksize || fail "disksize ($drv)"
-	w writeback idle
+	tw writeback idle
 	echo "$Z/writeback without backing_dev: ENODEV expected" >> $T
 	echo 1 > $Z/reset
-	w backing_dev /dev/ram0
+	tw backing_dev /dev/ram0
 	echo "backing_dev: $(cat $Z/backing_dev)" >> $T
 	for a in writeback_batch_size writeback_limit writeback_limit_enable compressed_writeback; do
 		echo "$a: $(cat $Z/$a)" >> $T
 	done
 	echo 64M > $Z/disksize || fail "disksize ($drv)"
-	w backing_dev /dev/ram1
-	w compressed_writeback 1
+	tw backing_dev /dev/ram1
+	tw compressed_writeback 1
 	dd if=/tmp/d of=/dev/zram0 bs=1M oflag=direct 2>/dev/null || fail "write ($drv)"
 	state written
 	# Bad requests on a live device.
 	for bad in bogus type=bogus page_index=16384 page_index=x page_indexes=5 page_indexes=9-3 "type="; do
-		w writeback "$bad"
+		tw writeback "$bad"
 	done
 	state "after bad requests"
 	# Huge pages go first; the rest stays in memory.
-	w writeback huge
+	tw writeback huge
 	state "writeback huge"
-	readback "after writeback huge"
+	readback4 "after writeback huge"
 	# Nothing was idle until we say so.
-	w writeback idle
+	tw writeback idle
 	state "writeback idle, none idle"
-	w idle all
+	tw idle all
 	state "idle all"
 	# One page by index, then a range, then the limit.
-	w writeback page_index=700
-	w writeback page_indexes=600-609
+	tw writeback page_index=700
+	tw writeback page_indexes=600-609
 	state "writeback by index"
-	w writeback_limit_enable 1
-	w writeback_limit 20
-	w writeback type=idle
+	tw writeback_limit_enable 1
+	tw writeback_limit 20
+	tw writeback type=idle
 	echo "writeback_limit: $(cat $Z/writeback_limit)" >> $T
 	state "writeback idle, limit 20"
-	w writeback_limit_enable 0
-	w writeback idle
+	tw writeback_limit_enable 0
+	tw writeback idle
 	state "writeback idle, no limit"
-	readback "after writeback idle"
+	readback4 "after writeback idle"
 	state "read back"
 	# Rewriting and discarding written-back pages frees their blocks.
 	dd if=/tmp/d of=/dev/zram0 bs=4k count=64 seek=512 skip=512 oflag=direct 2>/dev/null
@@ -102,20 +92,20 @@ for drv in rs c; do
 	dd if=/tmp/d of=/dev/zram0 bs=1M count=4 oflag=direct 2>/dev/null
 	sleep 3
 	dd if=/dev/zram0 of=/dev/null bs=4k count=1 skip=800 iflag=direct 2>/dev/null
-	w idle 2
+	tw idle 2
 	echo "idle by age: $(awk '$3 ~ /i/' $BS | wc -l) idle, page 800: $(awk '$1 == 800 { print $3 }' $BS)" >> $T
 	echo 1 > $Z/reset
 
 	# Compressed writeback: stored compressed on the backing device and
 	# decompressed when read.
-	w backing_dev /dev/ram0
-	w compressed_writeback 1
+	tw backing_dev /dev/ram0
+	tw compressed_writeback 1
 	echo 64M > $Z/disksize
 	dd if=/tmp/d of=/dev/zram0 bs=1M oflag=direct 2>/dev/null
-	w idle all
-	w writeback idle
+	tw idle all
+	tw writeback idle
 	state "compressed writeback"
-	readback "compressed writeback"
+	readback4 "compressed writeback"
 	echo 1 > $Z/reset
 	zram_unload
 done
