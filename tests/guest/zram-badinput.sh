@@ -125,4 +125,5 @@ if ! cmp -s /tmp/bad.rs /tmp/bad.c; then
 	diff /tmp/bad.c /tmp/bad.rs | head -20
 	fail "errno differs from the C zram for $(diff /tmp/bad.c /tmp/bad.rs | grep -c '^+[^+]') of $n inputs"
 fi
+emit "inputs_per_driver=$n num_devices_values=4 drivers=zram_rs,zram"
 log "ok: $n bad inputs (+4 num_devices), same errno as the C zram, state unchanged, no pointers"
