@@ -140,7 +140,14 @@ for fac in failslab fail_page_alloc; do
 			esac
 		done
 		dd if=/dev/zram0 of=/tmp/ppback bs=64k count=5 iflag=direct 2>/dev/null || fail "read after $fac post-processing faults"
-		cmp -s /tmp/pp /tmp/ppback || fail "data changed by post-processing under $fac (trial $n)"
+		if ! cmp -s /tmp/pp /tmp/ppback; then
+			# What the differing pages are, for whoever reads the log.
+			pages=$(cmp -l /tmp/pp /tmp/ppback | awk '{ print int(($1 - 1) / 4096) }' | uniq | head -8 | xargs)
+			echo "pages differing: $pages (of $(cmp -l /tmp/pp /tmp/ppback | wc -l) bytes)"
+			for p in $pages; do awk -v p=$p '$1 == p' $dbg/zram/zram0/block_state; done
+			echo "mm_stat $(cat /sys/block/zram0/mm_stat) bd_stat $(cat /sys/block/zram0/bd_stat) io_stat $(cat /sys/block/zram0/io_stat)"
+			fail "data changed by post-processing under $fac (trial $n, last: $op -> $r)"
+		fi
 		# Rewrite some pages so that the next trial has work again.
 		dd if=/tmp/pp of=/dev/zram0 bs=4k count=16 seek=$((n * 4)) skip=$((n * 4)) oflag=direct 2>/dev/null
 	done
