@@ -26,7 +26,11 @@ writer() { # device id
 			data)	# Opening the disk holds the module (rmmod fails with
 				# EBUSY meanwhile): only every third round.
 				[ $((round % 3)) = 0 ] || continue
-				dd if=/tmp/d of=/dev/zram$1 bs=64k oflag=direct 2>/dev/null
+				# Through an fd opened without O_CREAT: while the
+				# module is out there is no /dev/zramN, and dd must
+				# not leave a regular file in its place for the next
+				# load (and test) to trip on.
+				dd if=/tmp/d of=/proc/self/fd/3 bs=64k oflag=direct 2>/dev/null 3</dev/zram$1
 				n=$((n + 1)); continue ;;
 			state)
 				cat /sys/kernel/debug/zram/zram$1/block_state > /dev/null 2>&1
@@ -85,5 +89,8 @@ done
 rmmod $M 2>/dev/null
 modprobe $M && echo 64M > /sys/block/zram0/disksize || fail "module unusable after the race"
 zram_unload
+for f in /dev/zram*; do
+	[ -e "$f" ] && [ ! -b "$f" ] && fail "$f is not a block device after the race"
+done
 emit "driver=$M cycles=$cycles refused=$busy ops=$ops"
 log "ok ($M): $cycles rmmod/modprobe cycles ($busy refused), $ops sysfs operations, all with clean errno"
