@@ -14,10 +14,12 @@ use kernel::prelude::*;
 ///
 /// # Invariants
 ///
-/// `lib` points to one of the helper's static, read-only descriptors.
+/// `lib` points to one of the helper's static, read-only descriptors, and
+/// `wrkmem` is its work-memory size.
 #[derive(Clone, Copy)]
 pub(crate) struct CompLib {
     lib: *const sys::zrs_lib,
+    wrkmem: usize,
 }
 
 // SAFETY: the descriptor is static and read-only; the functions are
@@ -32,28 +34,31 @@ impl CompLib {
     pub(crate) fn get(name: &CStr) -> Option<Self> {
         // SAFETY: `name` is NUL-terminated.
         let lib = unsafe { sys::zrs_lib_get(name.as_char_ptr()) };
-        // INVARIANT: null or a static descriptor.
-        (!lib.is_null()).then_some(CompLib { lib })
+        if lib.is_null() {
+            return None;
+        }
+        // SAFETY: `lib` is one of the helper's static descriptors.
+        let wrkmem = unsafe { sys::zrs_lib_wrkmem(lib) };
+        // INVARIANT: a static descriptor and its work-memory size, asked
+        // once here rather than on every page.
+        Some(CompLib { lib, wrkmem })
     }
 
     /// Bytes of work memory the compressor needs.
     pub(crate) fn wrkmem(&self) -> usize {
-        // SAFETY: `lib` is valid (type invariant).
-        unsafe { sys::zrs_lib_wrkmem(self.lib) }
+        self.wrkmem
     }
 
     /// Compress `src` into `dst` with `wrk` (at least `wrkmem()` bytes,
     /// used by one caller at a time); the compressed length.
     pub(crate) fn compress(&self, src: &[u8], dst: &mut [u8], wrk: &mut [u8]) -> Result<usize> {
-        if wrk.len() < self.wrkmem() {
+        if wrk.len() < self.wrkmem {
             return Err(EINVAL);
         }
         let slen = c_uint::try_from(src.len()).map_err(|_| EINVAL)?;
         let mut dlen = c_uint::try_from(dst.len()).map_err(|_| EINVAL)?;
-        // SAFETY: `lib` is valid (type invariant); `src`, `dst` and `wrk`
-        // are valid for their lengths, which bound what the library reads
-        // and writes (the helper checks `dst` takes the worst case), and
-        // `wrk` is ours alone (`&mut`).
+        // SAFETY: `lib` valid (invariant); buffers valid for their lengths,
+        // which bound the library (the helper checks `dst`), `wrk` is ours.
         to_result(unsafe {
             sys::zrs_lib_compress(
                 self.lib,
@@ -71,8 +76,8 @@ impl CompLib {
     pub(crate) fn decompress(&self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
         let slen = c_uint::try_from(src.len()).map_err(|_| EINVAL)?;
         let mut dlen = c_uint::try_from(dst.len()).map_err(|_| EINVAL)?;
-        // SAFETY: `lib` is valid (type invariant); the safe decompressors
-        // never read past `slen` or write past `dlen`.
+        // SAFETY: `lib` valid (invariant); the safe decompressors never
+        // read past `slen` or write past `dlen`.
         to_result(unsafe {
             sys::zrs_lib_decompress(
                 self.lib,

@@ -45,10 +45,9 @@ impl DebugDir {
     /// object and drop it (or outlive it).
     pub(crate) fn new(name: &CStr, dev: &Arc<Device>) -> Self {
         let priv_ = Arc::as_ptr(dev).cast_mut().cast::<c_void>();
-        // SAFETY: `name` is NUL-terminated; the helper adds nothing if the
-        // root does not exist. `priv_` stays valid while the file exists:
-        // the device keeps this object, whose drop removes the file
-        // (waiting for readers) before the device's memory goes.
+        // `priv_` stays valid while the file exists: the device keeps this
+        // object, whose drop removes the file (waiting for readers) first.
+        // SAFETY: `name` is NUL-terminated; `priv_` outlives the file (above).
         let d = unsafe { sys::zrs_debugfs_dev_add(name.as_char_ptr(), priv_) };
         // INVARIANT: `d` is our directory or null (no debugfs).
         DebugDir(d)
