@@ -3,45 +3,58 @@
 //! Compression libraries called directly, as the C zram's backends call
 //! them: lz4, lzo and lzo-rle, whose crypto API implementations are thin
 //! wrappers around the same functions (so the output is the same bytes).
-//! The module links against them, as zram.ko does.
+//! The module links against them, as zram.ko does, and calls them with no
+//! C wrapper in between: this is the per-page hot path.
 
 use super::sys;
-use kernel::error::to_result;
-use kernel::ffi::c_uint;
+use kernel::ffi::{c_int, c_uint};
 use kernel::prelude::*;
+
+/// Which library.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Lz4 = sys::ZRS_LIB_LZ4 as isize,
+    Lzo = sys::ZRS_LIB_LZO as isize,
+    LzoRle = sys::ZRS_LIB_LZORLE as isize,
+}
 
 /// The library functions of one algorithm.
 ///
 /// # Invariants
 ///
-/// `lib` points to one of the helper's static, read-only descriptors, and
-/// `wrkmem` is its work-memory size.
+/// `wrkmem` is the work-memory size the library's compressor needs, and
+/// `lzo_worst` the output size lzo needs for a page (lzo is unbounded).
 #[derive(Clone, Copy)]
 pub(crate) struct CompLib {
-    lib: *const sys::zrs_lib,
+    kind: Kind,
     wrkmem: usize,
+    lzo_worst: usize,
 }
-
-// SAFETY: the descriptor is static and read-only; the functions are
-// reentrant (their state is the caller's work memory).
-unsafe impl Send for CompLib {}
-// SAFETY: as above.
-unsafe impl Sync for CompLib {}
 
 impl CompLib {
     /// The library of `name`, if it has one; `None` means use the crypto
     /// API.
     pub(crate) fn get(name: &CStr) -> Option<Self> {
-        // SAFETY: `name` is NUL-terminated.
-        let lib = unsafe { sys::zrs_lib_get(name.as_char_ptr()) };
-        if lib.is_null() {
-            return None;
-        }
-        // SAFETY: `lib` is one of the helper's static descriptors.
-        let wrkmem = unsafe { sys::zrs_lib_wrkmem(lib) };
-        // INVARIANT: a static descriptor and its work-memory size, asked
-        // once here rather than on every page.
-        Some(CompLib { lib, wrkmem })
+        let kind = match name.to_bytes() {
+            b"lz4" => Kind::Lz4,
+            b"lzo" => Kind::Lzo,
+            b"lzo-rle" => Kind::LzoRle,
+            _ => return None,
+        };
+        // SAFETY: pure functions of their arguments (header constants).
+        let (wrkmem, lzo_worst) = unsafe {
+            (
+                sys::zrs_lib_wrkmem(kind as c_uint),
+                sys::zrs_lzo_worst(crate::logic::parse::PAGE_SIZE as usize),
+            )
+        };
+        // INVARIANT: the sizes the kernel's headers give, asked once here
+        // rather than on every page.
+        Some(CompLib {
+            kind,
+            wrkmem,
+            lzo_worst,
+        })
     }
 
     /// Bytes of work memory the compressor needs.
@@ -49,44 +62,89 @@ impl CompLib {
         self.wrkmem
     }
 
-    /// Compress `src` into `dst` with `wrk` (at least `wrkmem()` bytes,
-    /// used by one caller at a time); the compressed length.
+    /// Compress one page `src` into `dst` with `wrk` (at least `wrkmem()`
+    /// bytes, used by one caller at a time); the compressed length.
+    /// `ENOSPC` if `dst` may be too small, `EINVAL` if the library fails.
+    #[inline]
     pub(crate) fn compress(&self, src: &[u8], dst: &mut [u8], wrk: &mut [u8]) -> Result<usize> {
         if wrk.len() < self.wrkmem {
             return Err(EINVAL);
         }
-        let slen = c_uint::try_from(src.len()).map_err(|_| EINVAL)?;
-        let mut dlen = c_uint::try_from(dst.len()).map_err(|_| EINVAL)?;
-        // SAFETY: `lib` valid (invariant); buffers valid for their lengths,
-        // which bound the library (the helper checks `dst`), `wrk` is ours.
-        to_result(unsafe {
-            sys::zrs_lib_compress(
-                self.lib,
-                src.as_ptr().cast(),
-                slen,
-                dst.as_mut_ptr().cast(),
-                &mut dlen,
+        if self.kind == Kind::Lz4 {
+            let slen = c_int::try_from(src.len()).map_err(|_| EINVAL)?;
+            let dlen = c_int::try_from(dst.len()).map_err(|_| EINVAL)?;
+            // SAFETY: the buffers are valid for the lengths passed, which
+            // bound what the library reads and writes; `wrk` is ours and
+            // large enough.
+            let n = unsafe {
+                sys::LZ4_compress_default(
+                    src.as_ptr().cast(),
+                    dst.as_mut_ptr().cast(),
+                    slen,
+                    dlen,
+                    wrk.as_mut_ptr().cast(),
+                )
+            };
+            // 0 means it did not fit.
+            return match usize::try_from(n) {
+                Ok(n) if n > 0 && n <= dst.len() => Ok(n),
+                _ => Err(EINVAL),
+            };
+        }
+        // lzo writes without bounds: the output must take its worst case,
+        // as the C zram's backend gives it.
+        if src.len() > crate::logic::parse::PAGE_SIZE as usize || dst.len() < self.lzo_worst {
+            return Err(ENOSPC);
+        }
+        let mut n = dst.len();
+        let f = if self.kind == Kind::LzoRle {
+            sys::lzorle1x_1_compress
+        } else {
+            sys::lzo1x_1_compress
+        };
+        // SAFETY: `src` is valid for its length (at most a page), `dst`
+        // holds at least lzo's worst case for a page, `wrk` is ours and
+        // large enough; `n` is a valid out-parameter.
+        let r = unsafe {
+            f(
+                src.as_ptr(),
+                src.len(),
+                dst.as_mut_ptr(),
+                &mut n,
                 wrk.as_mut_ptr().cast(),
             )
-        })?;
-        Ok((dlen as usize).min(dst.len()))
+        };
+        if r != 0 || n > dst.len() {
+            return Err(EINVAL);
+        }
+        Ok(n)
     }
 
-    /// Decompress `src` into `dst`; the decompressed length.
+    /// Decompress `src` into `dst`; the decompressed length. `EINVAL` for
+    /// corrupt input.
+    #[inline]
     pub(crate) fn decompress(&self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
-        let slen = c_uint::try_from(src.len()).map_err(|_| EINVAL)?;
-        let mut dlen = c_uint::try_from(dst.len()).map_err(|_| EINVAL)?;
-        // SAFETY: `lib` valid (invariant); the safe decompressors never
-        // read past `slen` or write past `dlen`.
-        to_result(unsafe {
-            sys::zrs_lib_decompress(
-                self.lib,
-                src.as_ptr().cast(),
-                slen,
-                dst.as_mut_ptr().cast(),
-                &mut dlen,
-            )
-        })?;
-        Ok((dlen as usize).min(dst.len()))
+        if self.kind == Kind::Lz4 {
+            let slen = c_int::try_from(src.len()).map_err(|_| EINVAL)?;
+            let dlen = c_int::try_from(dst.len()).map_err(|_| EINVAL)?;
+            // SAFETY: the safe decompressor never reads past `slen` bytes of
+            // `src` or writes past `dlen` bytes of `dst`, both valid.
+            let n = unsafe {
+                sys::LZ4_decompress_safe(src.as_ptr().cast(), dst.as_mut_ptr().cast(), slen, dlen)
+            };
+            return match usize::try_from(n) {
+                Ok(n) if n <= dst.len() => Ok(n),
+                _ => Err(EINVAL),
+            };
+        }
+        let mut n = dst.len();
+        // SAFETY: as above, with `n` bounding the output on entry.
+        let r = unsafe {
+            sys::lzo1x_decompress_safe(src.as_ptr(), src.len(), dst.as_mut_ptr(), &mut n)
+        };
+        if r != 0 || n > dst.len() {
+            return Err(EINVAL);
+        }
+        Ok(n)
     }
 }

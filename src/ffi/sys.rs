@@ -33,11 +33,11 @@ pub(crate) struct zrs_hp_node {
     _p: [u8; 0],
 }
 
-/// Opaque `struct zrs_lib`.
-#[repr(C)]
-pub(crate) struct zrs_lib {
-    _p: [u8; 0],
-}
+/// `enum zrs_lib_kind`.
+pub(crate) const ZRS_LIB_LZ4: c_uint = 0;
+pub(crate) const ZRS_LIB_LZO: c_uint = 1;
+pub(crate) const ZRS_LIB_LZORLE: c_uint = 2;
+
 /// Opaque `struct file`.
 #[repr(C)]
 pub(crate) struct file {
@@ -111,22 +111,43 @@ extern "C" {
         dlen: *mut c_uint,
     ) -> c_int;
 
-    pub(crate) fn zrs_lib_get(name: *const c_char) -> *const zrs_lib;
-    pub(crate) fn zrs_lib_wrkmem(l: *const zrs_lib) -> usize;
-    pub(crate) fn zrs_lib_compress(
-        l: *const zrs_lib,
-        src: *const c_void,
-        slen: c_uint,
-        dst: *mut c_void,
-        dlen: *mut c_uint,
+    pub(crate) fn zrs_lib_wrkmem(kind: c_uint) -> usize;
+    pub(crate) fn zrs_lzo_worst(len: usize) -> usize;
+
+    // The libraries themselves (<linux/lz4.h>, <linux/lzo.h>); the helper
+    // asserts these prototypes at compile time.
+    pub(crate) fn LZ4_compress_default(
+        src: *const c_char,
+        dst: *mut c_char,
+        slen: c_int,
+        dlen: c_int,
         wrk: *mut c_void,
     ) -> c_int;
-    pub(crate) fn zrs_lib_decompress(
-        l: *const zrs_lib,
-        src: *const c_void,
-        slen: c_uint,
-        dst: *mut c_void,
-        dlen: *mut c_uint,
+    pub(crate) fn LZ4_decompress_safe(
+        src: *const c_char,
+        dst: *mut c_char,
+        slen: c_int,
+        dlen: c_int,
+    ) -> c_int;
+    pub(crate) fn lzo1x_1_compress(
+        src: *const u8,
+        slen: usize,
+        dst: *mut u8,
+        dlen: *mut usize,
+        wrk: *mut c_void,
+    ) -> c_int;
+    pub(crate) fn lzorle1x_1_compress(
+        src: *const u8,
+        slen: usize,
+        dst: *mut u8,
+        dlen: *mut usize,
+        wrk: *mut c_void,
+    ) -> c_int;
+    pub(crate) fn lzo1x_decompress_safe(
+        src: *const u8,
+        slen: usize,
+        dst: *mut u8,
+        dlen: *mut usize,
     ) -> c_int;
 
     pub(crate) fn zrs_zs_create(name: *const c_char) -> *mut zs_pool;

@@ -458,80 +458,32 @@ int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
  * against the functions, as zram.ko does, so modprobe loads the library
  * modules with it: no lookup (and no request_module()) at run time.
  */
-enum zrs_lib_kind { ZRS_LIB_LZ4, ZRS_LIB_LZO, ZRS_LIB_LZORLE };
+/*
+ * Rust declares and calls these library functions itself (src/ffi/sys.rs);
+ * these assertions hold the prototypes it assumes to the kernel's headers.
+ */
+static_assert(__builtin_types_compatible_p(typeof(&LZ4_compress_default),
+		int (*)(const char *, char *, int, int, void *)));
+static_assert(__builtin_types_compatible_p(typeof(&LZ4_decompress_safe),
+		int (*)(const char *, char *, int, int)));
+static_assert(__builtin_types_compatible_p(typeof(&lzo1x_1_compress),
+		int (*)(const unsigned char *, size_t, unsigned char *, size_t *, void *)));
+static_assert(__builtin_types_compatible_p(typeof(&lzorle1x_1_compress),
+		int (*)(const unsigned char *, size_t, unsigned char *, size_t *, void *)));
+static_assert(__builtin_types_compatible_p(typeof(&lzo1x_decompress_safe),
+		int (*)(const unsigned char *, size_t, unsigned char *, size_t *)));
+static_assert(LZO_E_OK == 0);
+/* Rust mirrors the enum (sys.rs). */
+static_assert(ZRS_LIB_LZ4 == 0 && ZRS_LIB_LZO == 1 && ZRS_LIB_LZORLE == 2);
 
-struct zrs_lib {
-	enum zrs_lib_kind kind;
-};
-
-static const struct zrs_lib zrs_libs[] = {
-	{ ZRS_LIB_LZ4 }, { ZRS_LIB_LZO }, { ZRS_LIB_LZORLE },
-};
-
-/* NULL if name has no direct library: use the crypto API. */
-const struct zrs_lib *zrs_lib_get(const char *name)
+size_t zrs_lib_wrkmem(enum zrs_lib_kind kind)
 {
-	if (!strcmp(name, "lz4"))
-		return &zrs_libs[ZRS_LIB_LZ4];
-	if (!strcmp(name, "lzo"))
-		return &zrs_libs[ZRS_LIB_LZO];
-	if (!strcmp(name, "lzo-rle"))
-		return &zrs_libs[ZRS_LIB_LZORLE];
-	return NULL;
+	return kind == ZRS_LIB_LZ4 ? LZ4_MEM_COMPRESS : LZO1X_1_MEM_COMPRESS;
 }
 
-size_t zrs_lib_wrkmem(const struct zrs_lib *l)
+size_t zrs_lzo_worst(size_t len)
 {
-	return l->kind == ZRS_LIB_LZ4 ? LZ4_MEM_COMPRESS : LZO1X_1_MEM_COMPRESS;
-}
-
-/* The crypto wrappers' semantics: -ENOSPC if it does not fit, -EINVAL
- * for corrupt input. */
-int zrs_lib_compress(const struct zrs_lib *l, const void *src,
-		     unsigned int slen, void *dst, unsigned int *dlen, void *wrk)
-{
-	size_t n = *dlen;
-	int ret;
-
-	if (l->kind == ZRS_LIB_LZ4) {
-		ret = LZ4_compress_default(src, dst, slen, *dlen, wrk);
-		if (!ret)
-			return -EINVAL;
-		*dlen = ret;
-		return 0;
-	}
-	/* The unbounded compressor, as the C zram's backend: the output
-	 * buffer must take the worst case. */
-	if (n < lzo1x_worst_compress(slen))
-		return -ENOSPC;
-	if (l->kind == ZRS_LIB_LZORLE)
-		ret = lzorle1x_1_compress(src, slen, dst, &n, wrk);
-	else
-		ret = lzo1x_1_compress(src, slen, dst, &n, wrk);
-	if (ret != LZO_E_OK)
-		return -EINVAL;
-	*dlen = n;
-	return 0;
-}
-
-int zrs_lib_decompress(const struct zrs_lib *l, const void *src,
-		       unsigned int slen, void *dst, unsigned int *dlen)
-{
-	size_t n = *dlen;
-	int ret;
-
-	if (l->kind == ZRS_LIB_LZ4) {
-		ret = LZ4_decompress_safe(src, dst, slen, *dlen);
-		if (ret < 0)
-			return -EINVAL;
-		*dlen = ret;
-		return 0;
-	}
-	ret = lzo1x_decompress_safe(src, slen, dst, &n);
-	if (ret != LZO_E_OK)
-		return -EINVAL;
-	*dlen = n;
-	return 0;
+	return lzo1x_worst_compress(len);
 }
 
 /* ---- zsmalloc ---- */

@@ -62,14 +62,11 @@ void zrs_acomp_free(struct crypto_acomp *tfm, struct acomp_req *req);
 int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 		  unsigned int slen, void *dst, unsigned int *dlen);
 
-/* Compression libraries called directly (lz4, lzo, lzo-rle). */
-struct zrs_lib;
-const struct zrs_lib *zrs_lib_get(const char *name);
-size_t zrs_lib_wrkmem(const struct zrs_lib *l);
-int zrs_lib_compress(const struct zrs_lib *l, const void *src,
-		     unsigned int slen, void *dst, unsigned int *dlen, void *wrk);
-int zrs_lib_decompress(const struct zrs_lib *l, const void *src,
-		       unsigned int slen, void *dst, unsigned int *dlen);
+/* Compression libraries called directly (lz4, lzo, lzo-rle): Rust calls
+ * the library functions; these give it the sizes the headers define. */
+enum zrs_lib_kind { ZRS_LIB_LZ4, ZRS_LIB_LZO, ZRS_LIB_LZORLE };
+size_t zrs_lib_wrkmem(enum zrs_lib_kind kind);
+size_t zrs_lzo_worst(size_t len);
 
 /* zsmalloc. */
 struct zs_pool *zrs_zs_create(const char *name);
