@@ -54,6 +54,7 @@ pub(crate) enum Codec {
 }
 
 impl Codec {
+    #[inline]
     fn compress(&mut self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
         match self {
             Codec::Crypto(a) => a.compress(src, dst),
@@ -62,6 +63,7 @@ impl Codec {
     }
 
     /// Decompress `src` into `dst`, which must come out exactly full.
+    #[inline]
     pub(crate) fn decompress_into(&mut self, src: &[u8], dst: &mut [u8]) -> Result {
         let n = match self {
             Codec::Crypto(a) => a.decompress(src, dst)?,
@@ -101,6 +103,7 @@ impl Stream {
     }
 
     /// Compress one page into `buf`; the compressed length.
+    #[inline]
     pub(crate) fn compress(&mut self, src: &[u8]) -> Result<usize> {
         self.codec.compress(src, &mut self.buf)
     }
@@ -124,6 +127,7 @@ impl Stream {
 
     /// Split borrows: the transform, the local-copy page and the scratch
     /// page, for reads that decompress an object zsmalloc may copy.
+    #[inline]
     pub(crate) fn parts(&mut self) -> (&mut Codec, &mut [u8], &mut [u8]) {
         (&mut self.codec, &mut self.local, &mut self.scratch)
     }
@@ -199,6 +203,7 @@ impl Compressor {
     /// Lock a stream: the current CPU's. The task may migrate afterwards;
     /// the stream stays valid (never freed before the compressor) and the
     /// mutex keeps it ours.
+    #[inline]
     pub(crate) fn stream(&self) -> Result<MutexGuard<'_, Stream>> {
         let cpu = CpuId::current().as_u32() as usize;
         match self.inst.ctx().streams.get(cpu) {

@@ -138,7 +138,12 @@ impl Device {
         let meta = self.meta.read();
         match meta.get() {
             Some(m) => {
-                bio.for_each_segment(write, |buf, sector| m.rw(&self.stats, write, buf, sector))
+                // One clock read per bio, not per page: the C driver reads
+                // it for every page, and a bio takes well under a second.
+                let now = crate::ffi::boottime_seconds();
+                bio.for_each_segment(write, |buf, sector| {
+                    m.rw(&self.stats, write, buf, sector, now)
+                })
             }
             // Dropping it fails it.
             None => drop(bio),

@@ -213,6 +213,15 @@ impl Meta {
 
     /// Free whatever slot `index` holds (caller holds its lock).
     pub(crate) fn free_locked(&self, st: &Stats, g: &mut SlotGuard<'_>) {
+        let a = self.release(st, g);
+        g.set_handle(0);
+        g.set_attr(a);
+    }
+
+    /// Free what the locked slot `g` holds and uncount it; the attribute
+    /// word it is to have now (the caller writes it, with the new handle).
+    #[inline]
+    fn release(&self, st: &Stats, g: &SlotGuard<'_>) -> slot::Attr {
         let a = g.attr();
         if a.test(WB) {
             // Its huge page was already uncounted when it was written back.
@@ -222,9 +231,7 @@ impl Meta {
                 }
             }
             Stats::dec(&st.pages_stored);
-            g.set_handle(0);
-            g.set_attr(a.freed());
-            return;
+            return a.freed();
         }
         if a.test(HUGE) {
             Stats::dec(&st.huge_pages);
@@ -237,8 +244,7 @@ impl Meta {
             st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
             Stats::dec(&st.pages_stored);
         }
-        g.set_handle(0);
-        g.set_attr(a.freed());
+        a.freed()
     }
 
     /// Free slot `index` (discard, or before reset frees the table).
@@ -311,7 +317,8 @@ impl Meta {
     }
 
     /// Read page `index` into `out` (one whole page).
-    fn read_page(&self, st: &Stats, index: usize, out: &mut [u8]) -> Result {
+    #[inline]
+    fn read_page(&self, st: &Stats, index: usize, out: &mut [u8], now: u32) -> Result {
         let mut g = self.table.lock(index).ok_or(EIO)?;
         if g.attr().test(WB) {
             let blk = g.handle();
@@ -322,7 +329,7 @@ impl Meta {
             self.load(&g, None, out)?;
         }
         let a = g.attr();
-        g.set_attr(a.accessed(crate::ffi::boottime_seconds()));
+        g.set_attr(a.accessed(now));
         Ok(())
     }
 
@@ -353,6 +360,7 @@ impl Meta {
     /// Compress `page` (the scratch page if `None`) with the locked stream
     /// `s` and store it: what the slot is to hold. Callers have checked
     /// that the page is not same-filled.
+    #[inline]
     fn encode(&self, st: &Stats, s: &mut Stream, page: Option<&[u8]>) -> Result<Encoded> {
         let len = match page {
             Some(p) => s.compress(p),
@@ -368,18 +376,18 @@ impl Meta {
     }
 
     /// Put `e` into the locked slot `g`, freeing what it held.
-    fn commit(&self, st: &Stats, g: &mut SlotGuard<'_>, e: Encoded) {
-        self.free_locked(st, g);
-        let now = crate::ffi::boottime_seconds();
+    #[inline]
+    fn commit(&self, st: &Stats, g: &mut SlotGuard<'_>, e: Encoded, now: u32) {
+        let freed = self.release(st, g).accessed(now);
         match e {
             Encoded::Same(word) => {
                 g.set_handle(word);
-                g.set_attr(g.attr().with(SAME, true).accessed(now));
+                g.set_attr(freed.with(SAME, true));
                 Stats::inc(&st.same_pages);
             }
             Encoded::Obj(h, len, huge) => {
                 g.set_handle(h.raw());
-                g.set_attr(g.attr().with_size(len).with(HUGE, huge).accessed(now));
+                g.set_attr(freed.with_size(len).with(HUGE, huge));
                 if huge {
                     Stats::inc(&st.huge_pages);
                     Stats::inc(&st.huge_pages_since);
@@ -392,7 +400,8 @@ impl Meta {
 
     /// Store `page` as page `index`: compress with only the stream held,
     /// then take the slot lock to swap the new object in.
-    fn write_page(&self, st: &Stats, index: usize, page: &[u8]) -> Result {
+    #[inline]
+    fn write_page(&self, st: &Stats, index: usize, page: &[u8], now: u32) -> Result {
         if index >= self.table.len() {
             return Err(EIO);
         }
@@ -401,11 +410,12 @@ impl Meta {
             None => self.encode(st, &mut *self.comp(0)?.stream()?, Some(page))?,
         };
         let mut g = self.table.lock(index).ok_or(EIO)?;
-        self.commit(st, &mut g, e);
+        self.commit(st, &mut g, e, now);
         Ok(())
     }
 
     /// Allocate an object for `data`, respecting `mem_limit`, and fill it.
+    #[inline]
     fn store(&self, st: &Stats, data: &[u8]) -> Result<Handle> {
         let h = self.pool.malloc(data.len())?;
         let used = self.pool.total_pages();
@@ -421,18 +431,27 @@ impl Meta {
 
     /// One bio segment: `buf` at byte `offset` of page `index`. Whole pages
     /// go straight through; anything smaller is a read-modify-write of the
-    /// page in the stream's scratch page, under the slot lock.
-    pub(crate) fn rw(&self, st: &Stats, write: bool, buf: &mut [u8], sector: u64) -> Result {
+    /// page in the stream's scratch page, under the slot lock. `now` is the
+    /// access time to record (seconds since boot), read once per bio.
+    #[inline]
+    pub(crate) fn rw(
+        &self,
+        st: &Stats,
+        write: bool,
+        buf: &mut [u8],
+        sector: u64,
+        now: u32,
+    ) -> Result {
         let index = usize::try_from(sector >> SECTORS_PER_PAGE_SHIFT).map_err(|_| EIO)?;
         let offset = ((sector as usize) & ((1 << SECTORS_PER_PAGE_SHIFT) - 1)) << 9;
         let ret = if buf.len() == PAGE && offset == 0 {
             if write {
-                self.write_page(st, index, buf)
+                self.write_page(st, index, buf, now)
             } else {
-                self.read_page(st, index, buf)
+                self.read_page(st, index, buf, now)
             }
         } else {
-            self.rw_partial(st, write, buf, index, offset)
+            self.rw_partial(st, write, buf, index, offset, now)
         };
         if ret.is_err() {
             Stats::inc(if write {
@@ -451,6 +470,7 @@ impl Meta {
         buf: &mut [u8],
         index: usize,
         offset: usize,
+        now: u32,
     ) -> Result {
         let end = offset
             .checked_add(buf.len())
@@ -462,7 +482,7 @@ impl Meta {
             // Its data is on the backing device, read with no lock held:
             // go through a whole page, as the C driver does.
             drop(g);
-            return self.rw_partial_wb(st, write, buf, index, offset..end);
+            return self.rw_partial_wb(st, write, buf, index, offset..end, now);
         }
         let mut s = self.comp(0)?.stream()?;
         {
@@ -479,7 +499,7 @@ impl Meta {
             None => self.encode(st, &mut s, None)?,
         };
         drop(s);
-        self.commit(st, &mut g, e);
+        self.commit(st, &mut g, e, now);
         Ok(())
     }
 
@@ -490,15 +510,16 @@ impl Meta {
         buf: &mut [u8],
         index: usize,
         range: core::ops::Range<usize>,
+        now: u32,
     ) -> Result {
         let mut page = KVec::from_elem(0u8, PAGE, GFP_NOWAIT | __GFP_NOWARN)?;
-        self.read_page(st, index, &mut page)?;
+        self.read_page(st, index, &mut page, now)?;
         let part = page.get_mut(range).ok_or(EIO)?;
         splice(write, buf, part)?;
         if !write {
             return Ok(());
         }
-        self.write_page(st, index, &page)
+        self.write_page(st, index, &page, now)
     }
 
     /// Discard (or write zeroes to) `bytes` from `sector`: whole pages in

@@ -40,6 +40,7 @@ impl<T> CpuSlots<T> {
     }
 
     /// The object of `cpu`, if it was set.
+    #[inline]
     pub(crate) fn get(&self, cpu: usize) -> Option<Pin<&T>> {
         let p = self.slots.get(cpu)?.load(Acquire);
         // SAFETY: non-null entries point to live pinned `T`s that are not

@@ -55,6 +55,7 @@ impl ZsPool {
     }
 
     /// Allocate an object of `size` bytes (no I/O, no warning on failure).
+    #[inline]
     pub(crate) fn malloc(&self, size: usize) -> Result<Handle> {
         // SAFETY: `pool` is valid (type invariant).
         let h = unsafe { sys::zrs_zs_malloc(self.pool, size, -1) };
@@ -62,12 +63,14 @@ impl ZsPool {
     }
 
     /// Free `h`, which the caller stops using.
+    #[inline]
     pub(crate) fn free(&self, h: Handle) {
         // SAFETY: `pool` is valid; `h` is a live object of it (type invariant).
         unsafe { sys::zrs_zs_free(self.pool, h.0 as c_ulong) };
     }
 
     /// Copy `src` into the object `h` (of at least `src.len()` bytes).
+    #[inline]
     pub(crate) fn write(&self, h: Handle, src: &[u8]) {
         // SAFETY: `pool` is valid and `h` is live (type invariant); `src` is
         // valid for `src.len()` bytes, no more than the object's size since
@@ -78,6 +81,7 @@ impl ZsPool {
     /// Call `f` with the `len` bytes of object `h`, mapped, or copied into
     /// `local` when the object spans two pages. `local` may be `None` only
     /// for whole-page objects, which zsmalloc never splits.
+    #[inline]
     pub(crate) fn read<R>(
         &self,
         h: Handle,
