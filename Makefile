@@ -15,6 +15,9 @@
 #   make soak [SECS=600]        reliability tests for about SECS each
 #   make bench [QUICK=1] [ALG=lz4]  ours against the C zram in QEMU: fio,
 #                               swap, memory, the limit; not part of check
+#   make profile [ALG=] [DS=95] [WL=a:b] [RT=40]  perf in the deterministic
+#                               boot: guest instructions per page and
+#                               function, ours beside the C zram
 #   make host-test | fmt | fmt-check | clippy | clean | help
 
 SHELL := /bin/bash
@@ -41,7 +44,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
 .PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
-	install uninstall install-alias uninstall-alias soak bench
+	install uninstall install-alias uninstall-alias soak bench profile
 
 all: modules
 
@@ -105,6 +108,10 @@ QUICK ?= 0
 ALG ?= lz4
 bench:
 	QUICK=$(QUICK) ALG=$(ALG) bash $(TOP)/scripts/bench.sh
+
+profile:
+	ALG=$(ALG) $(if $(DS),DS=$(DS)) $(if $(WL),WL=$(WL)) $(if $(RT),RT=$(RT)) \
+		$(if $(DRIVERS),DRIVERS=$(DRIVERS)) bash $(TOP)/scripts/profile.sh
 
 clean:
 	rm -rf $(TOP)/tests/host/target
