@@ -6,8 +6,10 @@
 //! Locks, outermost first: the module gate (SRCU, never blocks), `cfg`
 //! (like the C driver's `dev_lock`), the disk's `open_mutex` (inside the
 //! claim helpers), then in the I/O path a slot lock and a stream mutex. The
-//! I/O path takes neither `cfg` nor the gate: it reads the storage under
-//! SRCU (`SrcuBox`), which `reset` empties and drains before freeing.
+//! I/O path takes neither `cfg` nor the gate: bios read the storage under
+//! the queue usage counter the block layer holds for them, everything else
+//! under SRCU (`SrcuBox`); `reset` swaps it with the queue frozen and waits
+//! for SRCU readers before freeing it.
 
 use crate::backing::Backing;
 use crate::ffi::cpuhp::MultiState;
@@ -87,13 +89,14 @@ impl Device {
     ) -> Result<Arc<Self>> {
         let name = CString::try_from_fmt(fmt!("zram{}", id))?;
         let disk = Disk::alloc(major, id)?;
+        let disk_id = disk.id();
         let dev = Arc::pin_init(
             try_pin_init!(Device {
                 disk,
                 id,
                 gate: gate.clone(),
                 ms: ms.clone(),
-                meta <- SrcuBox::new(c"zram_rs_meta", kernel::static_lock_class!()),
+                meta <- SrcuBox::new(c"zram_rs_meta", kernel::static_lock_class!(), disk_id),
                 stats: Stats::new(),
                 cfg <- new_mutex!(Config {
                     state: DevState::Uninit,
@@ -133,21 +136,15 @@ impl Device {
         Ok(())
     }
 
-    /// A read or write bio: one SRCU read section for all its segments.
+    /// A read or write bio. Its storage stays valid without a read section:
+    /// `reset` replaces it with the queue frozen (`SrcuBox`).
     pub(crate) fn bio(&self, bio: Bio, write: bool) {
-        let meta = self.meta.read();
-        match meta.get() {
-            Some(m) => {
-                // One clock read per bio, not per page: the C driver reads
-                // it for every page, and a bio takes well under a second.
-                let now = crate::ffi::boottime_seconds();
-                bio.for_each_segment(write, |buf, sector| {
-                    m.rw(&self.stats, write, buf, sector, now)
-                })
-            }
-            // Dropping it fails it.
-            None => drop(bio),
-        }
+        // One clock read per bio, not per page: the C driver reads it for
+        // every page, and a bio takes well under a second.
+        let now = crate::ffi::boottime_seconds();
+        bio.for_each_segment_in(&self.meta, write, |m, buf, sector| {
+            m.rw(&self.stats, write, buf, sector, now)
+        });
     }
 
     /// Discard or write-zeroes.
@@ -191,15 +188,16 @@ impl Device {
                 backing: cfg.backing.clone(),
                 compressed_wb: cfg.compressed_wb,
             };
-            Ok(KBox::new(
-                Meta::new(pages, &name, mc, &self.ms)?,
-                GFP_KERNEL,
-            )?)
+            let meta = KBox::new(Meta::new(pages, &name, mc, &self.ms)?, GFP_KERNEL)?;
+            // Uninitialised: there is nothing to replace.
+            if let Some(old) = self.meta.replace(&self.disk, Some(meta))? {
+                old.free_all(&self.stats);
+            }
+            Ok(())
         });
         match made {
-            Ok(meta) => {
+            Ok(()) => {
                 let size = parse::page_align(size);
-                self.meta.replace(Some(meta));
                 cfg.disksize = size;
                 cfg.state = cfg.state.on(DevEvent::InitOk).map_err(errno)?;
                 self.disk.set_capacity_sectors(size >> 9);
@@ -218,10 +216,20 @@ impl Device {
     /// disk is claimed (no opener, so no I/O), or it is being removed.
     fn free_storage(&self, cfg: &mut Config) {
         self.disk.clear();
-        if let Some(meta) = self.meta.replace(None) {
-            meta.free_all(&self.stats);
-            // Dropping it removes the compressor's hotplug instance.
-            drop(meta);
+        match self.meta.replace(&self.disk, None) {
+            Ok(Some(meta)) => {
+                meta.free_all(&self.stats);
+                // Dropping it removes the compressor's hotplug instance.
+                drop(meta);
+            }
+            Ok(None) => {}
+            // Only for a box made for another disk: never.
+            Err(e) => pr_err!(
+                "zram{}: storage not freed: {:?}
+",
+                self.id,
+                e
+            ),
         }
         cfg.disksize = 0;
         cfg.reset_algos();

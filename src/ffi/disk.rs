@@ -2,6 +2,7 @@
 
 //! A bio-based gendisk whose callbacks reach a Rust object.
 
+use super::srcubox::SrcuBox;
 use super::sys;
 use core::cell::UnsafeCell;
 use kernel::error::{from_err_ptr, to_result};
@@ -155,6 +156,50 @@ impl<T> Disk<T> {
         // SAFETY: `disk` valid (type invariant).
         unsafe { sys::zrs_disk_sync(self.disk) };
     }
+
+    /// This disk's identity, to match bios against.
+    pub(crate) fn id(&self) -> DiskId {
+        DiskId(self.disk)
+    }
+
+    /// Wait until no bio is inside our `submit_bio` and hold new ones back
+    /// (they wait in the block layer) until the guard drops: the queue is
+    /// frozen. No I/O may be started from reclaim meanwhile.
+    pub(crate) fn freeze(&self) -> Frozen<'_, T> {
+        // SAFETY: `disk` valid (type invariant); unfrozen by the guard.
+        let memflags = unsafe { sys::zrs_disk_freeze(self.disk) };
+        Frozen {
+            disk: self,
+            memflags,
+        }
+    }
+}
+
+/// The identity of a gendisk: compared, never dereferenced.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) struct DiskId(*mut sys::gendisk);
+
+// SAFETY: a plain address used only for comparison.
+unsafe impl Send for DiskId {}
+// SAFETY: as above.
+unsafe impl Sync for DiskId {}
+
+/// A frozen queue (`Disk::freeze`).
+///
+/// # Invariants
+///
+/// `disk`'s queue was frozen by `blk_mq_freeze_queue`, which returned
+/// `memflags`, and is unfrozen exactly once, on drop.
+pub(crate) struct Frozen<'a, T> {
+    disk: &'a Disk<T>,
+    memflags: kernel::ffi::c_uint,
+}
+
+impl<T> Drop for Frozen<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: frozen by us with these flags (type invariant).
+        unsafe { sys::zrs_disk_unfreeze(self.disk.disk, self.memflags) };
+    }
 }
 
 impl<T> Drop for Disk<T> {
@@ -184,20 +229,48 @@ const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
 ///
 /// # Invariants
 ///
-/// `.0` is a bio that `submit_bio` handed to our disk and that nobody has
-/// ended yet; this object ends it exactly once (`for_each_segment` or drop).
-pub(crate) struct Bio(*mut sys::bio);
+/// `bio` is a bio that `submit_bio` handed to our disk `disk` and that
+/// nobody has ended yet; this object ends it exactly once
+/// (`for_each_segment` or drop). It lives only inside that `->submit_bio`
+/// call (it is neither `Send` nor stored), during which the block layer
+/// holds the queue's usage counter: `Disk::freeze` waits for it.
+pub(crate) struct Bio {
+    bio: *mut sys::bio,
+    disk: DiskId,
+}
 
 impl Bio {
     /// Take charge of `bio`.
     ///
     /// # Safety
     ///
-    /// `bio` is a read or write bio that our `submit_bio` received and that
-    /// is not ended by anyone else.
-    pub(crate) unsafe fn from_raw(bio: *mut sys::bio) -> Self {
+    /// `bio` is a read or write bio that our `submit_bio` for `disk`
+    /// received, that is not ended by anyone else, and the object is
+    /// dropped or consumed before that `submit_bio` returns.
+    pub(crate) unsafe fn from_raw(bio: *mut sys::bio, disk: *mut sys::gendisk) -> Self {
         // INVARIANT: guaranteed by the caller.
-        Bio(bio)
+        Bio {
+            bio,
+            disk: DiskId(disk),
+        }
+    }
+
+    /// `for_each_segment` with the object that `b` holds as this bio sees
+    /// it: valid for the whole bio without an SRCU read section, because
+    /// `b` is only ever replaced with this disk's queue frozen. With
+    /// nothing installed (or `b` not this disk's), the bio fails.
+    pub(crate) fn for_each_segment_in<S, F>(self, b: &SrcuBox<S>, write: bool, mut f: F)
+    where
+        F: FnMut(&S, &mut [u8], u64) -> Result,
+    {
+        // SAFETY: we run inside `->submit_bio` of `self.disk` until this
+        // call has ended the bio and returned (type invariant), and `s`
+        // does not outlive the call.
+        match unsafe { b.get_in_submit(self.disk) } {
+            Some(s) => self.for_each_segment(write, |buf, sector| f(s, buf, sector)),
+            // Dropping it fails it.
+            None => drop(self),
+        }
     }
 
     /// Call `f(buf, sector)` on each segment (at most a page, never across
@@ -238,7 +311,7 @@ impl Bio {
         // outlives the call.
         unsafe {
             sys::zrs_bio_segments(
-                this.0,
+                this.bio,
                 write,
                 seg::<F>,
                 core::ptr::from_mut(&mut f).cast::<c_void>(),
@@ -251,6 +324,6 @@ impl Drop for Bio {
     /// A bio dropped without being processed fails with an I/O error.
     fn drop(&mut self) {
         // SAFETY: not ended yet (type invariant); ended here, once.
-        unsafe { sys::zrs_bio_end_error(self.0) };
+        unsafe { sys::zrs_bio_end_error(self.bio) };
     }
 }

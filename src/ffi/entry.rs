@@ -52,12 +52,17 @@ extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
 }
 
 #[no_mangle]
-extern "C" fn zrs_rs_bio(p: *mut c_void, bio: *mut super::sys::bio, write: bool) {
+extern "C" fn zrs_rs_bio(
+    p: *mut c_void,
+    disk: *mut super::sys::gendisk,
+    bio: *mut super::sys::bio,
+    write: bool,
+) {
     // SAFETY: called from ->submit_bio of a live disk (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
-    // SAFETY: the read or write bio our submit_bio received; only this
-    // `Bio` ends it.
-    let bio = unsafe { super::disk::Bio::from_raw(bio) };
+    // SAFETY: the read or write bio our submit_bio for `disk` received;
+    // only this `Bio` ends it, and `dev.bio` consumes it before we return.
+    let bio = unsafe { super::disk::Bio::from_raw(bio, disk) };
     dev.bio(bio, write);
 }
 

@@ -1,29 +1,42 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A heap object that readers use under SRCU and a writer replaces.
+//! A heap object that a disk's bios and SRCU readers use and a writer
+//! replaces: a device's storage (slot table, pool, compressors).
 //!
-//! The I/O path reads a device's storage (slot table, pool, compressor)
-//! through this at the cost of one `srcu_read_lock()` per bio; `reset`
-//! swaps it out and waits for readers before freeing it. SRCU, not RCU,
-//! because readers sleep (slot locks, zsmalloc, the stream mutex).
+//! Two kinds of readers, one writer:
+//!
+//! * Bios. The block layer already holds the queue's usage counter around
+//!   every `->submit_bio` call, so `replace` swaps the pointer with the
+//!   disk's queue frozen: the bios inside are drained first and new ones
+//!   wait, and a bio needs no read section of its own (no SRCU barriers on
+//!   the I/O path).
+//! * Everything else (sysfs, discard, the swap free notification): SRCU,
+//!   not RCU, because readers sleep (slot locks, zsmalloc, the stream
+//!   mutex). `replace` waits for them with `synchronize_srcu()` after the
+//!   swap, with the queue no longer frozen.
 
+use super::disk::{Disk, DiskId};
 use kernel::prelude::*;
 use kernel::sync::atomic::{Acquire, Atomic, Relaxed, Release};
 use kernel::sync::srcu::{self, Srcu};
 use kernel::sync::LockClassKey;
 
-/// A replaceable `KBox<T>` protected by SRCU.
+/// A replaceable `KBox<T>` read by the bios of one disk and under SRCU.
 ///
 /// # Invariants
 ///
-/// `ptr` is null or from `KBox::into_raw` and owned here; a pointer loaded
-/// inside a read-side section of `srcu` stays valid until that section
-/// ends, because `replace` frees the old object only after `synchronize`.
+/// `ptr` is null or from `KBox::into_raw` and owned here. Every change of
+/// `ptr` while the box is shared happens with the queue of the disk `disk`
+/// frozen, and the old object is freed only after that and after an SRCU
+/// grace period. So a pointer loaded inside a read-side section of `srcu`
+/// stays valid until that section ends, and one loaded inside that disk's
+/// `->submit_bio` stays valid until the call returns.
 #[pin_data(PinnedDrop)]
 pub(crate) struct SrcuBox<T> {
     #[pin]
     srcu: Srcu,
     ptr: Atomic<*mut T>,
+    disk: DiskId,
 }
 
 // SAFETY: readers on any thread get `&T`; writers move `KBox<T>` in and out.
@@ -32,14 +45,16 @@ unsafe impl<T: Send + Sync> Send for SrcuBox<T> {}
 unsafe impl<T: Send + Sync> Sync for SrcuBox<T> {}
 
 impl<T> SrcuBox<T> {
-    /// An empty box.
+    /// An empty box for the storage of `disk`.
     pub(crate) fn new(
         name: &'static CStr,
         key: Pin<&'static LockClassKey>,
+        disk: DiskId,
     ) -> impl PinInit<Self, Error> {
         try_pin_init!(Self {
             srcu <- Srcu::new(name, key),
             ptr: Atomic::new(core::ptr::null_mut()),
+            disk,
         })
     }
 
@@ -54,18 +69,51 @@ impl<T> SrcuBox<T> {
         }
     }
 
-    /// Install `new` (or nothing) and return the old object once no reader
-    /// can see it any more. Callers serialise writers.
-    pub(crate) fn replace(&self, new: Option<KBox<T>>) -> Option<KBox<T>> {
-        let np = new.map_or(core::ptr::null_mut(), KBox::into_raw);
-        let old = self.ptr.xchg(np, Release);
-        if old.is_null() {
+    /// The object as a bio of the disk `disk` sees it; `None` if there is
+    /// none, or if `disk` is not the disk this box was made for.
+    ///
+    /// # Safety
+    ///
+    /// The caller runs inside `->submit_bio` of the disk `disk` identifies,
+    /// and does not use the returned reference after that call returns.
+    pub(crate) unsafe fn get_in_submit(&self, disk: DiskId) -> Option<&T> {
+        if disk != self.disk {
             return None;
         }
+        let p = self.ptr.load(Acquire);
+        // SAFETY: the pointer changes only with this disk's queue frozen
+        // (type invariant), which waits for the `->submit_bio` call the
+        // caller runs in, and the object is freed only after that.
+        (!p.is_null()).then(|| unsafe { &*p })
+    }
+
+    /// Install `new` (or nothing) and return the old object once no reader
+    /// can see it any more. `disk` must be the disk this box was made for
+    /// (anything else is refused with `EINVAL`, and `new` dropped). Callers
+    /// serialise writers; they must not hold anything a bio of `disk` or an
+    /// SRCU reader waits for.
+    pub(crate) fn replace<D>(
+        &self,
+        disk: &Disk<D>,
+        new: Option<KBox<T>>,
+    ) -> Result<Option<KBox<T>>> {
+        if disk.id() != self.disk {
+            return Err(EINVAL);
+        }
+        let np = new.map_or(core::ptr::null_mut(), KBox::into_raw);
+        let old = {
+            let _frozen = disk.freeze();
+            // INVARIANT: swapped with the queue of `self.disk` frozen.
+            self.ptr.xchg(np, Release)
+        };
+        if old.is_null() {
+            return Ok(None);
+        }
         self.srcu.synchronize();
-        // SAFETY: `old` came from `KBox::into_raw` and was owned here; after
-        // the grace period no reader holds it (type invariant).
-        Some(unsafe { KBox::from_raw(old) })
+        // SAFETY: `old` came from `KBox::into_raw` and was owned here; no
+        // bio saw it after the freeze, no SRCU reader after the grace
+        // period (type invariant).
+        Ok(Some(unsafe { KBox::from_raw(old) }))
     }
 }
 
@@ -74,7 +122,8 @@ impl<T> PinnedDrop for SrcuBox<T> {
     fn drop(self: Pin<&mut Self>) {
         let p = self.ptr.load(Relaxed);
         if !p.is_null() {
-            // SAFETY: owned pointer (type invariant); `&mut` means no reader.
+            // SAFETY: owned pointer (type invariant); `&mut` means no reader
+            // of either kind is left (both borrow the box).
             drop(unsafe { KBox::from_raw(p) });
         }
     }

@@ -80,6 +80,8 @@ extern "C" {
     pub(crate) fn zrs_disk_unclaim(disk: *mut gendisk, claim: *mut bool);
     pub(crate) fn zrs_disk_is_open(disk: *mut gendisk, claim: *mut bool) -> bool;
     pub(crate) fn zrs_disk_sync(disk: *mut gendisk);
+    pub(crate) fn zrs_disk_freeze(disk: *mut gendisk) -> c_uint;
+    pub(crate) fn zrs_disk_unfreeze(disk: *mut gendisk, memflags: c_uint);
     pub(crate) fn zrs_register_blkdev(name: *const c_char) -> c_int;
     pub(crate) fn zrs_unregister_blkdev(major: c_int, name: *const c_char);
 

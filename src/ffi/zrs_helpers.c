@@ -6,6 +6,7 @@
  * Rust; these functions only translate.
  */
 #include <linux/blkdev.h>
+#include <linux/blk-mq.h>
 #include <linux/cpuhotplug.h>
 #include <linux/debugfs.h>
 #include <linux/file.h>
@@ -71,17 +72,23 @@ void zrs_bio_end_error(struct bio *bio)
 	bio_endio(bio);
 }
 
+/*
+ * The block layer holds the queue's usage counter around ->submit_bio
+ * (__submit_bio: bio_queue_enter ... blk_queue_exit): Rust reads the
+ * device's storage under it, and replaces the storage with the queue frozen.
+ */
 static void zrs_submit_bio(struct bio *bio)
 {
-	void *priv = bio->bi_bdev->bd_disk->private_data;
+	struct gendisk *disk = bio->bi_bdev->bd_disk;
+	void *priv = disk->private_data;
 	int ret;
 
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
-		zrs_rs_bio(priv, bio, false);
+		zrs_rs_bio(priv, disk, bio, false);
 		return;
 	case REQ_OP_WRITE:
-		zrs_rs_bio(priv, bio, true);
+		zrs_rs_bio(priv, disk, bio, true);
 		return;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:
@@ -271,6 +278,18 @@ bool zrs_disk_is_open(struct gendisk *disk, bool *claim)
 void zrs_disk_sync(struct gendisk *disk)
 {
 	sync_blockdev(disk->part0);
+}
+
+/* Wait for the bios in ->submit_bio and hold new ones back; no I/O from
+ * reclaim meanwhile (the returned flags restore it). */
+unsigned int zrs_disk_freeze(struct gendisk *disk)
+{
+	return blk_mq_freeze_queue(disk->queue);
+}
+
+void zrs_disk_unfreeze(struct gendisk *disk, unsigned int memflags)
+{
+	blk_mq_unfreeze_queue(disk->queue, memflags);
 }
 
 int zrs_register_blkdev(const char *name)

@@ -37,6 +37,8 @@ int zrs_disk_claim(struct gendisk *disk, bool *claim);
 void zrs_disk_unclaim(struct gendisk *disk, bool *claim);
 bool zrs_disk_is_open(struct gendisk *disk, bool *claim);
 void zrs_disk_sync(struct gendisk *disk);
+unsigned int zrs_disk_freeze(struct gendisk *disk);
+void zrs_disk_unfreeze(struct gendisk *disk, unsigned int memflags);
 int zrs_register_blkdev(const char *name);
 void zrs_unregister_blkdev(int major, const char *name);
 
@@ -118,7 +120,7 @@ void zrs_copy_page(void *dst, const void *src);
 
 /* Implemented in Rust. */
 int zrs_rs_open(void *priv);
-void zrs_rs_bio(void *priv, struct bio *bio, bool write);
+void zrs_rs_bio(void *priv, struct gendisk *disk, struct bio *bio, bool write);
 int zrs_rs_discard(void *priv, u64 sector, u32 bytes);
 void zrs_rs_slot_free_notify(void *priv, unsigned long index);
 ssize_t zrs_rs_attr_show(void *priv, const char *name, char *buf);
