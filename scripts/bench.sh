@@ -95,12 +95,7 @@ boot() { # name smp mem qemu-extra kernel-cmdline-extra args tests...
 }
 
 t_all=$SECONDS
-# In instruction time a rep-prefixed string instruction counts once for
-# the whole copy: hide erms/fsrm (memcpy, memset) and rep_good (copy_page,
-# clear_page) so that every copy costs what its loop executes.
-det_extra="-cpu max,-erms,-fsrm -icount shift=0,sleep=off"
-det_kextra="clearcpuid=rep_good"
-boot det 2 2G "$det_extra" "$det_kextra" "$common ds=$ds jobs=1 wl=$det_wl" \
+boot det 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
 	bench-info bench-limit bench-fio bench-swap bench-mem
 boot tcg-s2 2 2G "" "" "$common ds=$ds jobs=1:ncpu wl=$tcg_wl" \
 	bench-info bench-limit bench-fio bench-swap

@@ -24,6 +24,14 @@ export PATH=$HOME/.cargo/bin:$PATH
 # Make sure rustc is the one rustup manages, whatever PATH a caller has.
 RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-}
 
+# The deterministic benchmark boot (make bench, make profile): guest time
+# advances with executed instructions. In instruction time a rep-prefixed
+# string instruction counts once for the whole copy: hide erms/fsrm
+# (memcpy, memset) and rep_good (copy_page, clear_page) so that every copy
+# costs what its loop executes.
+DET_QEMU_EXTRA="-cpu max,-erms,-fsrm -icount shift=0,sleep=off"
+DET_CMDLINE_EXTRA="clearcpuid=rep_good"
+
 msg() { printf '[zram-rs] %s\n' "$*" >&2; }
 die() { printf '[zram-rs] error: %s\n' "$*" >&2; exit 1; }
 

@@ -39,8 +39,7 @@ fi
 out=$ZRS_CACHE/profile/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 ZRS_INITRAMFS_EXTRA=$perf_dir/root \
-	ZRS_QEMU_EXTRA="-cpu max,-erms,-fsrm -icount shift=0,sleep=off" \
-	ZRS_CMDLINE_EXTRA="clearcpuid=rep_good" \
+	ZRS_QEMU_EXTRA=$DET_QEMU_EXTRA ZRS_CMDLINE_EXTRA=$DET_CMDLINE_EXTRA \
 	bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s 1 -m 2G -t 3000 \
 	-a "alg=$ALG size=64 runtime=$RT ds=$DS wl=$WL drivers=$DRIVERS" \
 	bench-prof > "$out/boot.log" 2>&1 || { cat "$out/boot.log" >&2; die "profile boot failed"; }
