@@ -15,6 +15,8 @@
 #   make soak [SECS=600]        reliability tests for about SECS each
 #   make bench [QUICK=1] [ALG=lz4]  ours against the C zram in QEMU: fio,
 #                               swap, memory, the limit; not part of check
+#   make bench-bundle [OUT=f.tar.xz]  the scaling runs, packed with QEMU
+#                               for a bigger machine (tests/bench/run-scale.sh)
 #   make profile [ALG=] [DS=95] [WL=a:b] [RT=40]  perf in the deterministic
 #                               boot: guest instructions per page and
 #                               function, ours beside the C zram
@@ -44,7 +46,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
 .PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
-	install uninstall install-alias uninstall-alias soak bench profile
+	install uninstall install-alias uninstall-alias soak bench bench-bundle profile
 
 all: modules
 
@@ -108,6 +110,9 @@ QUICK ?= 0
 ALG ?= lz4
 bench:
 	QUICK=$(QUICK) ALG=$(ALG) bash $(TOP)/scripts/bench.sh
+
+bench-bundle:
+	ALG=$(ALG) $(if $(OUT),OUT=$(OUT)) bash $(TOP)/scripts/bench-bundle.sh
 
 profile:
 	ALG=$(ALG) $(if $(DS),DS=$(DS)) $(if $(WL),WL=$(WL)) $(if $(RT),RT=$(RT)) \

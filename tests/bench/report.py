@@ -12,6 +12,7 @@ CPU override did not take effect.
 """
 import json
 import os
+import re
 import statistics
 import sys
 
@@ -165,6 +166,46 @@ def target_for(wl):
     return TARGET_READ if wl in READS else TARGET_WRITE
 
 
+SCALE_RE = re.compile(r"^(tcg|kvm)-s(\d+)$")
+
+
+def scale_boots(res):
+    """The wall-clock boots (plain TCG or KVM, one per -smp), by vCPUs."""
+    out = {}
+    for name, b in res["boots"].items():
+        m = SCALE_RE.match(name)
+        if m:
+            out[int(m.group(2))] = (name, m.group(1), b)
+    return dict(sorted(out.items()))
+
+
+def accel_name(acc):
+    return "KVM (hardware)" if acc == "kvm" else "plain TCG"
+
+
+def scaling_rows(res):
+    """Per workload (50% data): for each -smp, one job per vCPU, both
+    drivers' medians, ours / C, and each driver's speed-up over its own
+    single job at -smp 1."""
+    sb = scale_boots(res)
+    rows = {}
+    for smp, (_, _, b) in sb.items():
+        for r in b["fio"]:
+            if r["ds"] == "50" and r["jobs"] == smp:
+                rows.setdefault(r["wl"], {})[smp] = r
+    out = []
+    for wl in sorted(rows, key=WL_ORDER.index):
+        base = rows[wl].get(1)
+        for smp, r in sorted(rows[wl].items()):
+            e = {"wl": wl, "smp": smp, "rs": r["rs"]["median"], "c": r["c"]["median"],
+                 "ratio": r["ours_over_c"]["ratio"]}
+            if base:
+                e["rs_speedup"] = r["rs"]["median"] / base["rs"]["median"]
+                e["c_speedup"] = r["c"]["median"] / base["c"]["median"]
+            out.append(e)
+    return out
+
+
 def main():
     d = sys.argv[1]
     meta = json.load(open(os.path.join(d, "meta.json")))
@@ -301,10 +342,15 @@ def write_markdown(d, res):
     meta = res["meta"]
     L, S = [], []
     det = res["boots"].get("det")
-    tcg = res["boots"].get("tcg-s2")
+    sb = scale_boots(res)
+    tcg = sb[2][2] if 2 in sb else None
+    tcg_acc = accel_name(sb[2][1]) if 2 in sb else ""
     L.append(f"# zram-rs benchmark, {meta['date']}\n")
     L.append("## What ran\n")
-    L.append(f"- host: {meta['host']} ({meta['host_cpu']}, {meta['host_cpus']} CPUs), {meta['qemu']}")
+    L.append(f"- host: {meta['host']} ({meta['host_cpu']}, {meta['host_cpus']} CPUs"
+             + (f", kernel {meta['host_kernel']}" if meta.get("host_kernel") else "") + f"), {meta['qemu']}")
+    if meta.get("bundle"):
+        L.append(f"- ran from a bench bundle (make bench-bundle): {meta['bundle']}")
     L.append(f"- kernel: {meta['kernel_release']} (release config, build `{meta['kernel_build']}`, "
              f"config fragment hash {meta['config_hash']}), zram-rs {meta['git']}")
     L.append(f"- algorithm: {meta['alg']}; disksize 512M; real-data image {meta['realdata_mib']} MiB "
@@ -312,13 +358,14 @@ def write_markdown(d, res):
     for name, b in res["boots"].items():
         bo, info = b["boot"], b["info"]
         mode = ("TCG + icount (deterministic: guest time = executed instructions)"
-                if "icount" in bo["qemu_extra"] else "plain TCG (wall-clock guest time, noisy)")
+                if "icount" in bo["qemu_extra"] else "KVM (hardware, wall clock)" if "kvm" in bo["accel"]
+                else "plain TCG (wall-clock guest time, noisy)")
         kx = f", kernel `{bo['cmdline_extra']}`" if bo.get("cmdline_extra") else ""
         L.append(f"- boot `{name}`: {bo['accel']} {bo['qemu_extra']} -smp {bo['smp']} -m {bo['mem']}{kx}: {mode}; "
                  f"guest sees erms={info.get('erms')} fsrm={info.get('fsrm')} rep_good={info.get('rep_good')}, "
                  f"{info.get('ncpu')} CPUs; "
                  f"args `{bo['args']}`; {bo['wall_s']} s")
-    L.append("\nAbsolute MB/s are QEMU TCG guest figures, not hardware figures: compare the two drivers, "
+    L.append("\nAbsolute MB/s are QEMU TCG guest figures (KVM boots excepted), not hardware figures: compare the two drivers, "
              "which always ran in the same boot, alternated (ours, C, ours, C, ...). Ratios are ours / C "
              "(higher is better for throughput, lower for memory); spreads are (max - min) / median over "
              "rounds, and the ratio range is over per-round pairs.\n")
@@ -377,10 +424,21 @@ def write_markdown(d, res):
                      f"| {ds_name(ds)} | {api} | {v['comp_ns_per_byte']:.3f} | {v['decomp_ns_per_byte']:.3f} | n/a | {v['huge_pages']}/{v['pages']} |")
         L.append("")
     if tcg:
-        fio_section(tcg, "fio, plain TCG -smp 2 (1 job and one job per vCPU; noisy)", False)
-    for name in sorted(res["boots"]):
-        if name.startswith("tcg-s") and name != "tcg-s2":
-            fio_section(res["boots"][name], f"fio, plain TCG {name[4:].replace('s', '-smp ')} (scaling)", False)
+        fio_section(tcg, f"fio, {tcg_acc} -smp 2 (1 job and one job per vCPU; wall clock)", False)
+    for smp, (name, acc, b) in sb.items():
+        if smp != 2:
+            fio_section(b, f"fio, {accel_name(acc)} -smp {smp} (scaling)", False)
+    sc = scaling_rows(res)
+    if len(sb) > 1 and sc:
+        L.append("## Scaling: one fio job per vCPU, 50% compressible\n")
+        L.append("Speed-up is each driver's MB/s over its own single job at -smp 1 (wall clock, "
+                 + ", ".join(sorted({accel_name(a) for _, a, _ in sb.values()})) + ").\n")
+        L.append("| workload | vCPUs | ours MB/s | C MB/s | ours/C | ours speed-up | C speed-up |")
+        L.append("|---|---|---|---|---|---|---|")
+        for e in sc:
+            L.append(f"| {WL_NAME[e['wl']]} | {e['smp']} | {e['rs']:.1f} | {e['c']:.1f} | {e['ratio']:.3f} | "
+                     + (f"{e['rs_speedup']:.2f} | {e['c_speedup']:.2f} |" if "rs_speedup" in e else "n/a | n/a |"))
+        L.append("")
 
     L.append("## Memory\n")
     src = det or tcg
@@ -416,7 +474,7 @@ def write_markdown(d, res):
         L.append("- ours: 16 bytes per slot by design (src/logic/slot.rs: handle + one attribute word); "
                  "the slope above is the measurement")
         L.append("")
-    for name in ("det", "tcg-s2"):
+    for name in ("det", sb[2][0] if 2 in sb else "tcg-s2"):
         b = res["boots"].get(name)
         if b and b.get("swap"):
             s = b["swap"]
@@ -443,7 +501,8 @@ def write_markdown(d, res):
 
     # Terminal summary: the headline.
     S.append(f"zram-rs bench {meta['date']}: {meta['kernel_release']} (config {meta['config_hash']}), "
-             f"alg {meta['alg']}, QEMU TCG, quick={meta['quick']}, {meta['total_wall_s']} s")
+             f"alg {meta['alg']}, QEMU, quick={meta['quick']}, {meta['total_wall_s']} s, "
+             f"host {meta['host_cpus']} CPUs ({meta['host_cpu']})")
     if det:
         bo = det["boot"]
         S.append(f"deterministic (TCG {bo['qemu_extra']}"
@@ -464,8 +523,13 @@ def write_markdown(d, res):
         worst = min(tcg["fio"], key=lambda r: r["ours_over_c"]["ratio"], default=None)
         rat = [r["ours_over_c"]["ratio"] for r in tcg["fio"]]
         if rat:
-            S.append(f"plain TCG -smp 2 (noisy): ours/C median over {len(rat)} workloads {statistics.median(rat):.3f}, "
+            S.append(f"{tcg_acc} -smp 2 (wall clock): ours/C median over {len(rat)} workloads {statistics.median(rat):.3f}, "
                      f"worst {worst['ours_over_c']['ratio']:.3f} ({ds_name(worst['ds'])}, {worst['jobs']} jobs, {WL_NAME[worst['wl']]})")
+    if len(sb) > 1 and sc:
+        S.append("scaling (one job per vCPU, 50% data): ours/C, and ours | C speed-up over 1 job at -smp 1:")
+        for e in sc:
+            S.append(f"  {WL_NAME[e['wl']]:<14} -smp {e['smp']:<3} ours/C {e['ratio']:.3f}"
+                     + (f"  speed-up ours {e['rs_speedup']:.2f} | C {e['c_speedup']:.2f}" if "rs_speedup" in e else ""))
     if src and src["memory"]:
         rr = [m["rs"]["used"] / m["c"]["used"] for m in src["memory"].values() if "rs" in m and "c" in m]
         S.append(f"memory: ours/C mem_used_total {min(rr):.4f}-{max(rr):.4f} over {len(rr)} data sets")
@@ -538,7 +602,8 @@ def charts(d, res):
         fig.savefig(os.path.join(d, "det-mbps.png"), dpi=110)
         plt.close(fig)
 
-    src = det or res["boots"].get("tcg-s2")
+    sb = scale_boots(res)
+    src = det or (sb[2][2] if 2 in sb else None)
     if src and src["memory"]:
         dss = sorted(src["memory"])
         fig, ax = plt.subplots(figsize=(7, 4))
@@ -566,10 +631,7 @@ def charts(d, res):
         plt.close(fig)
 
     sc = {}
-    for name, b in res["boots"].items():
-        if not name.startswith("tcg-s"):
-            continue
-        smp = b["boot"]["smp"]
+    for smp, (_, _, b) in sb.items():
         for r in b["fio"]:
             if r["ds"] == "50" and r["jobs"] == smp and r["jobs"] >= 1:
                 for drv in ("rs", "c"):
@@ -582,7 +644,7 @@ def charts(d, res):
             ax.plot(xs, [v[s] for s in xs], "o-" if drv == "rs" else "s--", color=colours[wl],
                     label=f"{'ours' if drv == 'rs' else 'C'} {WL_NAME[wl]}")
         ax.set_xlabel("vCPUs (one fio job per vCPU)")
-        ax.set_ylabel("MB/s (plain TCG, wall clock)")
+        ax.set_ylabel(f"MB/s ({', '.join(sorted({accel_name(a) for _, a, _ in sb.values()}))}, wall clock)")
         ax.set_title("Scaling, 50% compressible (ours solid, C dashed)")
         ax.legend(fontsize=6)
         fig.tight_layout()
