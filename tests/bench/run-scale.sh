@@ -20,7 +20,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?output directory}; budget=${2:?seconds}; shift 2
 (($#)) || { echo "run-scale.sh: no SMP count given" >&2; exit 2; }
 . "$here/bundle.env"
-args=${ZRS_SCALE_ARGS:-alg=$ALG disksize=512M size=64 runtime=1 rounds=3 ds=50 jobs=1:ncpu wl=seqwrite:randread:randwrite}
+args=${ZRS_SCALE_ARGS:-alg=$ALG disksize=512M size=64 runtime=1 rounds=3 ds=50 jobs=1:ncpu wl=seqwrite:seqread:randread:randwrite}
 mkdir -p "$out"
 : > "$out/boots.jsonl"
 t0=$SECONDS
