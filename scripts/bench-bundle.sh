@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench-bundle [OUT=FILE.tar.xz] [ALG=lz4]: the scaling part of make
 # bench, packed to run on a bigger x86-64 machine that has no network and
-# none of our packages (a lent 16-core machine, say). The bundle holds
+# none of our packages (a lent 16-core machine, say; bash, coreutils,
+# grep, awk and xz or python3 are all it needs). The bundle holds
 # QEMU with its shared libraries, dynamic loader, accelerator modules and
 # firmware, the release kernel, an initramfs with both drivers and fio,
 # and tests/bench/run-scale.sh. There:
@@ -23,6 +24,7 @@ krel=$(cat "$kb/include/config/kernel.release")
 make -s -C "$ZRS_TOP" modules testmods KDIR="$kb" >/dev/null
 md=$(bash "$ZRS_TOP/scripts/modpath.sh" "$kb")
 
+mkdir -p "$ZRS_CACHE/bench"
 stage=$(mktemp -d "$ZRS_CACHE/bench/bundle.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
 b=$stage/zrs-bench
@@ -35,9 +37,10 @@ qmods=/usr/lib/x86_64-linux-gnu/qemu
 cp -L "$qbin" "$b/qemu/"
 cp -L "$qmods"/accel-*.so "$b/qemu/modules/"
 for f in "$qbin" "$qmods"/accel-*.so; do
-	ldd "$f" | awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }'
+	ldd "$f" | awk '/=> not found/ { print $1 } /=> \// { print $3 } /^\t\/lib/ { print $1 }'
 done | sort -u | while read -r l; do
-	[ -e "$l" ] && cp -L "$l" "$b/qemu/lib/"
+	[ -e "$l" ] || die "QEMU needs $l, which is not there"
+	cp -L "$l" "$b/qemu/lib/"
 done
 cp -L /lib64/ld-linux-x86-64.so.2 "$b/qemu/lib/"
 # Firmware for the pc machine booted with -kernel and no display.
@@ -49,12 +52,7 @@ for f in bios-256k.bin linuxboot_dma.bin linuxboot.bin kvmvapic.bin multiboot_dm
 done
 
 # The guest: the same kernel, module and initramfs make bench boots.
-export ZRS_BIN=$ZRS_CACHE/guest-bin
-mkdir -p "$ZRS_BIN"
-for c in "$ZRS_TOP"/tests/guest/tools/*.c; do
-	o=$ZRS_BIN/$(basename "$c" .c)
-	[ "$o" -nt "$c" ] || gcc -O2 -Wall -static -o "$o" "$c"
-done
+guest_bins
 cp "$kb/arch/x86/boot/bzImage" "$b/"
 unset ZRS_INITRAMFS_EXTRA
 bash "$ZRS_TOP/scripts/mkinitramfs.sh" "$kb" "$b/initramfs.cpio" "$md"/*.ko "$md"-test/*.ko

@@ -33,13 +33,7 @@ make -s -C "$ZRS_TOP" modules testmods KDIR="$kb" >/dev/null
 md=$(bash "$ZRS_TOP/scripts/modpath.sh" "$kb")
 mods=("$md"/*.ko "$md"-test/*.ko)
 
-# Static guest helpers (exact errno from sysfs writes).
-export ZRS_BIN=$ZRS_CACHE/guest-bin
-mkdir -p "$ZRS_BIN"
-for c in "$ZRS_TOP"/tests/guest/tools/*.c; do
-	b=$ZRS_BIN/$(basename "$c" .c)
-	[ "$b" -nt "$c" ] || gcc -O2 -Wall -static -o "$b" "$c"
-done
+guest_bins
 
 run=$ZRS_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$flavour-$$
 mkdir -p "$run"

@@ -32,6 +32,18 @@ RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-}
 DET_QEMU_EXTRA="-cpu max,-erms,-fsrm -icount shift=0,sleep=off"
 DET_CMDLINE_EXTRA="clearcpuid=rep_good"
 
+# The static guest helpers (tests/guest/tools/*.c, exact errno from sysfs
+# writes and the like), built into $ZRS_BIN for mkinitramfs.sh to copy.
+guest_bins() {
+	local c o
+	export ZRS_BIN=$ZRS_CACHE/guest-bin
+	mkdir -p "$ZRS_BIN"
+	for c in "$ZRS_TOP"/tests/guest/tools/*.c; do
+		o=$ZRS_BIN/$(basename "$c" .c)
+		[ "$o" -nt "$c" ] || gcc -O2 -Wall -static -o "$o" "$c"
+	done
+}
+
 msg() { printf '[zram-rs] %s\n' "$*" >&2; }
 die() { printf '[zram-rs] error: %s\n' "$*" >&2; exit 1; }
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # The scaling benchmark of a bench bundle (scripts/bench-bundle.sh), run
-# from the unpacked bundle on any x86-64 Linux machine with bash and
-# coreutils:
+# from the unpacked bundle on any x86-64 Linux machine with bash,
+# coreutils, grep and awk (and xz, or python3, to unpack it):
 #
 #   run-scale.sh OUTDIR SECONDS SMP...
 #
@@ -19,14 +19,46 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 out=${1:?output directory}; budget=${2:?seconds}; shift 2
 (($#)) || { echo "run-scale.sh: no SMP count given" >&2; exit 2; }
+for smp in "$@"; do
+	[[ $smp =~ ^[0-9]+$ ]] || { echo "run-scale.sh: bad SMP count '$smp'" >&2; exit 2; }
+done
 . "$here/bundle.env"
 args=${ZRS_SCALE_ARGS:-alg=$ALG disksize=512M size=64 runtime=1 rounds=3 ds=50 jobs=1:ncpu wl=seqwrite:seqread:randread:randwrite}
+# Both end up in JSON strings and on the kernel command line.
+case $args in *[\"\\,]*) echo "run-scale.sh: no quotes, backslashes or commas in the matrix" >&2; exit 2 ;; esac
 mkdir -p "$out"
 : > "$out/boots.jsonl"
 t0=$SECONDS
+all="$*"
+
+# Written now and after every boot, so that an interrupted run still has it.
+write_meta() {
+	cat > "$out/meta.json.tmp" <<-EOF
+	{
+	  "date": "$(date -Iseconds)",
+	  "host": "$(cat /proc/sys/kernel/hostname)",
+	  "host_cpu": "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)",
+	  "host_cpus": $(nproc),
+	  "host_mem_kb": $(awk '/^MemTotal/ { print $2 }' /proc/meminfo),
+	  "host_kernel": "$(uname -r)",
+	  "qemu": "$QEMU_VERSION (carried in the bundle)",
+	  "kernel_release": "$KREL",
+	  "kernel_build": "$KBUILD",
+	  "config_hash": "$CONFIG_HASH",
+	  "git": "$GIT",
+	  "alg": "$ALG",
+	  "quick": 0,
+	  "realdata_mib": 0,
+	  "bundle": "run-scale.sh $budget s: $all",
+	  "total_wall_s": $((SECONDS - t0))
+	}
+	EOF
+	mv "$out/meta.json.tmp" "$out/meta.json"
+}
+write_meta
 
 export QEMU_MODULE_DIR=$here/qemu/modules
-q=("$here/qemu/lib/ld-linux-x86-64.so.2" --library-path "$here/qemu/lib"
+q=("$here/qemu/lib/ld-linux-x86-64.so.2" --inhibit-cache --library-path "$here/qemu/lib"
 	"$here/qemu/qemu-system-x86_64" -L "$here/qemu/share" -nodefaults -display none
 	-no-reboot -monitor none -kernel "$here/bzImage" -initrd "$here/initramfs.cpio")
 cmdline="console=ttyS0 panic=-1 loglevel=6 printk.time=1"
@@ -34,7 +66,8 @@ cmdline="console=ttyS0 panic=-1 loglevel=6 printk.time=1"
 accel=(-accel tcg,thread=multi -cpu max) acc=tcg
 if [ -w /dev/kvm ]; then
 	timeout -k 2 20 "${q[@]}" -smp 1 -m 512M -accel kvm -cpu host \
-		-append "$cmdline zrs.probe=1" -serial null -serial "file:$out/kvm-probe.txt" \
+		-append "$cmdline zrs.probe=1" -serial "file:$out/kvm-probe-console.log" \
+		-serial "file:$out/kvm-probe.txt" \
 		> "$out/kvm-probe.log" 2>&1 || true
 	if grep -q ZRS-PROBE-OK "$out/kvm-probe.txt" 2>/dev/null; then
 		accel=(-accel kvm -cpu host) acc=kvm
@@ -60,25 +93,6 @@ for smp in "$@"; do
 	printf '{"name": "%s", "smp": %s, "mem": "2G", "qemu_extra": "", "cmdline_extra": "", "accel": "%s", "args": "%s", "tests": "bench-info bench-fio", "rc": %s, "wall_s": %s}\n' \
 		"$name" "$smp" "${accel[*]}" "$args" "$rc" "$((SECONDS - b0))" >> "$out/boots.jsonl"
 	echo "run-scale: $name: qemu exit $rc after $((SECONDS - b0)) s; $(grep -c '^ZRS-DATA bench-fio fio' "$out/boot-$name.txt" || true) fio records" >&2
+	write_meta
 done
 
-cat > "$out/meta.json" <<EOF
-{
-  "date": "$(date -Iseconds)",
-  "host": "$(cat /proc/sys/kernel/hostname)",
-  "host_cpu": "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)",
-  "host_cpus": $(nproc),
-  "host_mem_kb": $(awk '/^MemTotal/ { print $2 }' /proc/meminfo),
-  "host_kernel": "$(uname -r)",
-  "qemu": "$QEMU_VERSION (carried in the bundle)",
-  "kernel_release": "$KREL",
-  "kernel_build": "$KBUILD",
-  "config_hash": "$CONFIG_HASH",
-  "git": "$GIT",
-  "alg": "$ALG",
-  "quick": 0,
-  "realdata_mib": 0,
-  "bundle": "run-scale.sh $budget s: $*",
-  "total_wall_s": $((SECONDS - t0))
-}
-EOF
