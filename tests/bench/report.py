@@ -47,6 +47,8 @@ def parse_boot(path):
     recs, verdicts, done = [], {}, False
     with open(path, errors="replace") as f:
         for line in f:
+            if not line.endswith("\n"):
+                break                        # cut off mid-line: not a record
             w = line.split()
             if not w:
                 continue
@@ -87,7 +89,7 @@ def fio_table(recs):
     """{(ds, jobs, wl): {drv: [MB/s by round]}} and per-round values."""
     t = {}
     for r in recs:
-        if r["kind"] != "fio":
+        if r["kind"] != "fio" or not all(k in r for k in ("rkb", "rms", "wkb", "wms")):
             continue
         key = (str(r["ds"]), r["jobs"], r["wl"])
         v = mbps(r)
@@ -354,6 +356,8 @@ def write_markdown(d, res):
     sb = scale_boots(res)
     tcg = sb[2][2] if 2 in sb else None
     tcg_acc = accel_name(sb[2][1]) if 2 in sb else ""
+    # Memory figures: the deterministic boot, else a wall-clock one.
+    mem_src = det or tcg or (next(iter(sb.values()))[2] if sb else None)
     L.append(f"# zram-rs benchmark, {meta['date']}\n")
     L.append("## What ran\n")
     L.append(f"- host: {meta['host']} ({meta['host_cpu']}, {meta['host_cpus']} CPUs"
@@ -456,7 +460,7 @@ def write_markdown(d, res):
         L.append("")
 
     L.append("## Memory\n")
-    src = det or tcg
+    src = mem_src
     if src and src["memory"]:
         L.append("mm_stat after one sequential pass over the same data (bytes, medians):\n")
         L.append("| data | orig_data_size | ours compr | C compr | ours mem_used_total | C mem_used_total | ours/C used |")
@@ -618,7 +622,7 @@ def charts(d, res):
         plt.close(fig)
 
     sb = scale_boots(res)
-    src = det or (sb[2][2] if 2 in sb else None)
+    src = det or (sb[2][2] if 2 in sb else next(iter(sb.values()))[2] if sb else None)
     if src and src["memory"]:
         dss = sorted(src["memory"])
         fig, ax = plt.subplots(figsize=(7, 4))
