@@ -289,7 +289,7 @@ impl Meta {
             return Err(EIO);
         }
         if a.test(SAME) || h == 0 {
-            slot::fill(out, if a.test(SAME) { h } else { 0 });
+            crate::ffi::fill_page(out, if a.test(SAME) { h } else { 0 });
             return Ok(());
         }
         let h = Handle::from_raw(h).ok_or(EIO)?;

@@ -36,6 +36,20 @@ pub(crate) fn cond_resched() {
     unsafe { sys::zrs_cond_resched() }
 }
 
+/// Fill `dst` with the machine word `value` repeated, with the
+/// architecture's word fill (memset_l, as the C zram) when `dst` is a
+/// whole page.
+pub(crate) fn fill_page(dst: &mut [u8], value: u64) {
+    const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
+    if dst.len() != PAGE || dst.as_ptr().align_offset(8) != 0 {
+        crate::logic::slot::fill(dst, value);
+        return;
+    }
+    // SAFETY: `dst` is valid for writes of a page (checked) and aligned
+    // for the word stores (checked).
+    unsafe { sys::zrs_fill_page(dst.as_mut_ptr().cast(), value as kernel::ffi::c_ulong) };
+}
+
 /// Copy one whole page: `false` (and nothing copied) unless both are
 /// exactly a page.
 pub(crate) fn copy_page(dst: &mut [u8], src: &[u8]) -> bool {

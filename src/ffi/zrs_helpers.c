@@ -817,6 +817,12 @@ void zrs_copy_page(void *dst, const void *src)
 		memcpy(dst, src, PAGE_SIZE);
 }
 
+/* Fill a whole page with one word, as the C zram fills a same page. */
+void zrs_fill_page(void *dst, unsigned long value)
+{
+	memset_l(dst, value, PAGE_SIZE / sizeof(unsigned long));
+}
+
 void zrs_cond_resched(void)
 {
 	cond_resched();

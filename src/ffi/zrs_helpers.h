@@ -117,6 +117,7 @@ u32 zrs_boottime_seconds(void);
 int zrs_cpu_to_node(unsigned int cpu);
 void zrs_cond_resched(void);
 void zrs_copy_page(void *dst, const void *src);
+void zrs_fill_page(void *dst, unsigned long value);
 
 /* Implemented in Rust. */
 int zrs_rs_open(void *priv);
