@@ -54,7 +54,7 @@ pub(crate) enum Codec {
 }
 
 impl Codec {
-    #[inline]
+    #[inline(always)]
     fn compress(&mut self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
         match self {
             Codec::Crypto(a) => a.compress(src, dst),
@@ -63,7 +63,7 @@ impl Codec {
     }
 
     /// Decompress `src` into `dst`, which must come out exactly full.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decompress_into(&mut self, src: &[u8], dst: &mut [u8]) -> Result {
         let n = match self {
             Codec::Crypto(a) => a.decompress(src, dst)?,
@@ -103,7 +103,7 @@ impl Stream {
     }
 
     /// Compress one page into `buf`; the compressed length.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn compress(&mut self, src: &[u8]) -> Result<usize> {
         self.codec.compress(src, &mut self.buf)
     }
@@ -203,7 +203,7 @@ impl Compressor {
     /// Lock a stream: the current CPU's. The task may migrate afterwards;
     /// the stream stays valid (never freed before the compressor) and the
     /// mutex keeps it ours.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn stream(&self) -> Result<MutexGuard<'_, Stream>> {
         let cpu = CpuId::current().as_u32() as usize;
         match self.inst.ctx().streams.get(cpu) {

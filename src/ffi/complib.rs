@@ -65,7 +65,7 @@ impl CompLib {
     /// Compress one page `src` into `dst` with `wrk` (at least `wrkmem()`
     /// bytes, used by one caller at a time); the compressed length.
     /// `ENOSPC` if `dst` may be too small, `EINVAL` if the library fails.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn compress(&self, src: &[u8], dst: &mut [u8], wrk: &mut [u8]) -> Result<usize> {
         if wrk.len() < self.wrkmem {
             return Err(EINVAL);
@@ -122,7 +122,7 @@ impl CompLib {
 
     /// Decompress `src` into `dst`; the decompressed length. `EINVAL` for
     /// corrupt input.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn decompress(&self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
         if self.kind == Kind::Lz4 {
             let slen = c_int::try_from(src.len()).map_err(|_| EINVAL)?;

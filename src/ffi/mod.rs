@@ -39,6 +39,7 @@ pub(crate) fn cond_resched() {
 /// Fill `dst` with the machine word `value` repeated, with the
 /// architecture's word fill (memset_l, as the C zram) when `dst` is a
 /// whole page.
+#[inline(always)]
 pub(crate) fn fill_page(dst: &mut [u8], value: u64) {
     const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
     if dst.len() != PAGE || dst.as_ptr().align_offset(8) != 0 {

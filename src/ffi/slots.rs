@@ -67,7 +67,7 @@ impl SlotTable {
     }
 
     /// Lock slot `index`, sleeping until it is free. `None` if out of range.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn lock(&self, index: usize) -> Option<SlotGuard<'_>> {
         let slot = self.slots.get(index)?;
         // SAFETY: `attr` is a valid, aligned 64-bit word (an `unsigned long`

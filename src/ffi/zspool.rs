@@ -81,7 +81,7 @@ impl ZsPool {
     /// Call `f` with the `len` bytes of object `h`, mapped, or copied into
     /// `local` when the object spans two pages. `local` may be `None` only
     /// for whole-page objects, which zsmalloc never splits.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn read<R>(
         &self,
         h: Handle,
