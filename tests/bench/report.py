@@ -181,6 +181,17 @@ def scale_boots(res):
     return dict(sorted(out.items()))
 
 
+def memory_boot(res):
+    """The boot whose memory figures the report shows: the deterministic
+    one, else -smp 2, else the lowest -smp count."""
+    if "det" in res["boots"]:
+        return res["boots"]["det"]
+    sb = scale_boots(res)
+    if 2 in sb:
+        return sb[2][2]
+    return next(iter(sb.values()))[2] if sb else None
+
+
 def accel_name(acc):
     return "KVM (hardware)" if acc == "kvm" else "plain TCG"
 
@@ -356,8 +367,6 @@ def write_markdown(d, res):
     sb = scale_boots(res)
     tcg = sb[2][2] if 2 in sb else None
     tcg_acc = accel_name(sb[2][1]) if 2 in sb else ""
-    # Memory figures: the deterministic boot, else a wall-clock one.
-    mem_src = det or tcg or (next(iter(sb.values()))[2] if sb else None)
     L.append(f"# zram-rs benchmark, {meta['date']}\n")
     L.append("## What ran\n")
     L.append(f"- host: {meta['host']} ({meta['host_cpu']}, {meta['host_cpus']} CPUs"
@@ -460,7 +469,7 @@ def write_markdown(d, res):
         L.append("")
 
     L.append("## Memory\n")
-    src = mem_src
+    src = memory_boot(res)
     if src and src["memory"]:
         L.append("mm_stat after one sequential pass over the same data (bytes, medians):\n")
         L.append("| data | orig_data_size | ours compr | C compr | ours mem_used_total | C mem_used_total | ours/C used |")
@@ -622,7 +631,7 @@ def charts(d, res):
         plt.close(fig)
 
     sb = scale_boots(res)
-    src = det or (sb[2][2] if 2 in sb else next(iter(sb.values()))[2] if sb else None)
+    src = memory_boot(res)
     if src and src["memory"]:
         dss = sorted(src["memory"])
         fig, ax = plt.subplots(figsize=(7, 4))
