@@ -14,7 +14,7 @@
 use crate::backing::Backing;
 use crate::ffi::cpuhp::MultiState;
 use crate::ffi::debugfs::DebugDir;
-use crate::ffi::disk::{Bio, Disk, Major};
+use crate::ffi::disk::{Disk, Major, Segment};
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
@@ -138,13 +138,14 @@ impl Device {
 
     /// A read or write bio. Its storage stays valid without a read section:
     /// `reset` replaces it with the queue frozen (`SrcuBox`).
-    pub(crate) fn bio(&self, bio: Bio, write: bool) {
-        // One clock read per bio, not per page: the C driver reads it for
-        // every page, and a bio takes well under a second.
-        let now = crate::ffi::boottime_seconds();
-        bio.for_each_segment_in(&self.meta, write, |m, buf, sector| {
-            m.rw(&self.stats, write, buf, sector, now)
-        });
+    /// Read or write one segment of a bio at `sector`. `now` is the access
+    /// time its page records (seconds since boot), read once per bio: the
+    /// C driver reads the clock for every page, and a bio takes well under
+    /// a second. With no storage (not initialised) the bio fails.
+    #[inline(always)]
+    pub(crate) fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
+        let (m, buf) = seg.with(&self.meta).ok_or(EIO)?;
+        m.rw(&self.stats, write, buf, sector, now)
     }
 
     /// Discard or write-zeroes.

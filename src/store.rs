@@ -449,7 +449,8 @@ impl Meta {
     /// go straight through; anything smaller is a read-modify-write of the
     /// page in the stream's scratch page, under the slot lock. `now` is the
     /// access time to record (seconds since boot), read once per bio.
-    #[inline]
+    /// Inlined into each direction's entry point, where `write` is constant.
+    #[inline(always)]
     pub(crate) fn rw(
         &self,
         st: &Stats,

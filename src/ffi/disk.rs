@@ -223,107 +223,47 @@ pub(crate) unsafe fn owner_from_private<'a, T>(p: *mut c_void) -> &'a T {
     unsafe { &*p.cast::<T>() }
 }
 
-const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
-
-/// A read or write bio submitted to one of our disks, to be ended once.
+/// One segment of a read or write bio, inside our `->submit_bio`.
 ///
 /// # Invariants
 ///
-/// `bio` is a bio that `submit_bio` handed to our disk `disk` and that
-/// nobody has ended yet; this object ends it exactly once
-/// (`for_each_segment` or drop). It lives only inside that `->submit_bio`
-/// call (it is neither `Send` nor stored), during which the block layer
-/// holds the queue's usage counter: `Disk::freeze` waits for it.
-pub(crate) struct Bio {
-    bio: *mut sys::bio,
+/// `buf` is a kmap'ed segment (at most a page, never across a page of the
+/// device) of a bio that `submit_bio` handed to our disk `disk`, which the
+/// block layer lets us access alone (we fill it for reads, only read it
+/// for writes). `'a` ends before that `->submit_bio` call returns; during
+/// the call the block layer holds the queue's usage counter, which
+/// `Disk::freeze` waits for.
+pub(crate) struct Segment<'a> {
     disk: DiskId,
+    buf: &'a mut [u8],
 }
 
-impl Bio {
-    /// Take charge of `bio`.
+impl<'a> Segment<'a> {
+    /// Wrap the segment `mem` of `len` bytes.
     ///
     /// # Safety
     ///
-    /// `bio` is a read or write bio that our `submit_bio` for `disk`
-    /// received, that is not ended by anyone else, and the object is
-    /// dropped or consumed before that `submit_bio` returns.
-    pub(crate) unsafe fn from_raw(bio: *mut sys::bio, disk: *mut sys::gendisk) -> Self {
+    /// `mem` is valid for `len` bytes and `len` is at most a page, and the
+    /// rest of the type invariant holds for `disk` and `'a`.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw(disk: *mut sys::gendisk, mem: *mut c_void, len: usize) -> Self {
         // INVARIANT: guaranteed by the caller.
-        Bio {
-            bio,
+        Segment {
             disk: DiskId(disk),
+            // SAFETY: `mem` is valid for `len` bytes, ours alone for `'a`.
+            buf: unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) },
         }
     }
 
-    /// `for_each_segment` with the object that `b` holds as this bio sees
-    /// it: valid for the whole bio without an SRCU read section, because
-    /// `b` is only ever replaced with this disk's queue frozen. With
-    /// nothing installed (or `b` not this disk's), the bio fails.
-    pub(crate) fn for_each_segment_in<S, F>(self, b: &SrcuBox<S>, write: bool, mut f: F)
-    where
-        F: FnMut(&S, &mut [u8], u64) -> Result,
-    {
-        // SAFETY: we run inside `->submit_bio` of `self.disk` until this
-        // call has ended the bio and returned (type invariant), and `s`
-        // does not outlive the call.
-        match unsafe { b.get_in_submit(self.disk) } {
-            Some(s) => self.for_each_segment(write, |buf, sector| f(s, buf, sector)),
-            // Dropping it fails it.
-            None => drop(self),
-        }
-    }
-
-    /// Call `f(buf, sector)` on each segment (at most a page, never across
-    /// a device page), stopping at the first error, then end the bio (with
-    /// an I/O error if there was one).
-    pub(crate) fn for_each_segment<F>(self, write: bool, mut f: F)
-    where
-        F: FnMut(&mut [u8], u64) -> Result,
-    {
-        /// # Safety
-        ///
-        /// `ctx` is the `F` passed below; `mem` is valid for `len` bytes.
-        unsafe extern "C" fn seg<F>(
-            ctx: *mut c_void,
-            mem: *mut c_void,
-            len: kernel::ffi::c_uint,
-            sector: u64,
-        ) -> kernel::ffi::c_int
-        where
-            F: FnMut(&mut [u8], u64) -> Result,
-        {
-            // SAFETY: `ctx` is the `&mut F` of `for_each_segment`, alive and
-            // not otherwise used during `zrs_bio_segments`.
-            let f = unsafe { &mut *ctx.cast::<F>() };
-            let len = (len as usize).min(PAGE);
-            // SAFETY: the helper passes a kmap'ed bio segment of `len` bytes
-            // (at most a page) that the block layer lets us access alone
-            // for the call (we fill it for reads, only read it for writes).
-            let buf = unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) };
-            match f(buf, sector) {
-                Ok(()) => 0,
-                Err(e) => e.to_errno(),
-            }
-        }
-        let this = core::mem::ManuallyDrop::new(self);
-        // SAFETY: the bio is ours to end (type invariant), and the helper
-        // ends it; `seg::<F>` matches `zrs_seg_fn` and gets `&mut f`, which
-        // outlives the call.
-        unsafe {
-            sys::zrs_bio_segments(
-                this.bio,
-                write,
-                seg::<F>,
-                core::ptr::from_mut(&mut f).cast::<c_void>(),
-            )
-        };
-    }
-}
-
-impl Drop for Bio {
-    /// A bio dropped without being processed fails with an I/O error.
-    fn drop(&mut self) {
-        // SAFETY: not ended yet (type invariant); ended here, once.
-        unsafe { sys::zrs_bio_end_error(self.bio) };
+    /// The segment's bytes and the object that `b` holds as this bio sees
+    /// it: valid for the whole call without an SRCU read section, because
+    /// `b` is only ever replaced with this disk's queue frozen. `None` with
+    /// nothing installed (or if `b` is not this disk's).
+    #[inline(always)]
+    pub(crate) fn with<'b: 'a, S>(self, b: &'b SrcuBox<S>) -> Option<(&'a S, &'a mut [u8])> {
+        // SAFETY: we run inside `->submit_bio` of `self.disk`, which `'a`
+        // does not outlive (type invariant).
+        let s = unsafe { b.get_in_submit(self.disk) }?;
+        Some((s, self.buf))
     }
 }

@@ -51,24 +51,61 @@ extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
     errno_of(dev.open())
 }
 
-#[no_mangle]
-extern "C" fn zrs_rs_bio(
+/// A segment of a read (`write` false) or write bio of the disk whose
+/// private data is `p`.
+///
+/// # Safety
+///
+/// Called from `->submit_bio` of that live disk `disk` (Disk invariant)
+/// with a kmap'ed segment `mem` of `len` bytes, at most a page, which is
+/// ours alone for the call.
+#[inline(always)]
+unsafe fn segment(
     p: *mut c_void,
     disk: *mut super::sys::gendisk,
-    bio: *mut super::sys::bio,
+    mem: *mut c_void,
+    len: c_uint,
+    sector: u64,
+    now: u32,
     write: bool,
-) {
-    // SAFETY: called from ->submit_bio of a live disk (Disk invariant).
+) -> c_int {
+    // SAFETY: by the caller's guarantee (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
-    // SAFETY: the read or write bio our submit_bio for `disk` received;
-    // only this `Bio` ends it, and `dev.bio` consumes it before we return.
-    let bio = unsafe { super::disk::Bio::from_raw(bio, disk) };
-    dev.bio(bio, write);
+    let len = (len as usize).min(PAGE);
+    // SAFETY: by the caller's guarantee, and `seg` does not outlive us.
+    let seg = unsafe { super::disk::Segment::from_raw(disk, mem, len) };
+    errno_of(dev.segment(seg, write, sector, now))
+}
+
+#[no_mangle]
+extern "C" fn zrs_rs_read(
+    p: *mut c_void,
+    disk: *mut super::sys::gendisk,
+    mem: *mut c_void,
+    len: c_uint,
+    sector: u64,
+    now: u32,
+) -> c_int {
+    // SAFETY: zrs_submit_bio calls us for each segment of a read bio.
+    unsafe { segment(p, disk, mem, len, sector, now, false) }
+}
+
+#[no_mangle]
+extern "C" fn zrs_rs_write(
+    p: *mut c_void,
+    disk: *mut super::sys::gendisk,
+    mem: *mut c_void,
+    len: c_uint,
+    sector: u64,
+    now: u32,
+) -> c_int {
+    // SAFETY: zrs_submit_bio calls us for each segment of a write bio.
+    unsafe { segment(p, disk, mem, len, sector, now, true) }
 }
 
 #[no_mangle]
 extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
-    // SAFETY: as in `zrs_rs_bio`.
+    // SAFETY: called from ->submit_bio of a live disk (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
     errno_of(dev.discard(sector, bytes))
 }

@@ -49,16 +49,6 @@ pub(crate) struct dentry {
     _p: [u8; 0],
 }
 
-/// Opaque `struct bio`.
-#[repr(C)]
-pub(crate) struct bio {
-    _p: [u8; 0],
-}
-
-/// `zrs_seg_fn`: called for each segment of a bio.
-pub(crate) type zrs_seg_fn =
-    unsafe extern "C" fn(ctx: *mut c_void, mem: *mut c_void, len: c_uint, sector: u64) -> c_int;
-
 /// `struct zrs_bdev_io`: one page of backing-device I/O.
 #[repr(C)]
 pub(crate) struct zrs_bdev_io {
@@ -68,8 +58,6 @@ pub(crate) struct zrs_bdev_io {
 }
 
 extern "C" {
-    pub(crate) fn zrs_bio_segments(b: *mut bio, write: bool, f: zrs_seg_fn, ctx: *mut c_void);
-    pub(crate) fn zrs_bio_end_error(b: *mut bio);
     pub(crate) fn zrs_disk_alloc(major: c_int, minor: c_int) -> *mut gendisk;
     pub(crate) fn zrs_disk_add(disk: *mut gendisk, priv_: *mut c_void) -> c_int;
     pub(crate) fn zrs_disk_del(disk: *mut gendisk);

@@ -33,14 +33,19 @@
 /* ---- bio-based block device ---- */
 
 /*
- * Walk the segments of a read or write bio, calling fn on each (kmap'ed,
- * at most one page, never crossing a page of the device), then account
- * and end the bio. The first error fails the bio, as in the C zram.
+ * Walk the segments of a read or write bio, handing each (kmap'ed, at
+ * most one page, never crossing a page of the device) to Rust with one
+ * direct call, then account and end the bio. The first error fails the
+ * bio, as in the C zram. Inlined into zrs_submit_bio once per direction,
+ * so that a one-page bio costs a single call into the driver. `now` is
+ * the access time the pages of this bio record: one clock read per bio.
  */
-void zrs_bio_segments(struct bio *bio, bool write, zrs_seg_fn fn, void *ctx)
+static __always_inline void zrs_bio_rw(void *priv, struct gendisk *disk,
+				       struct bio *bio, bool write)
 {
 	struct bvec_iter iter = bio->bi_iter;
 	unsigned long start = bio_start_io_acct(bio);
+	u32 now = (u32)ktime_get_boottime_seconds();
 
 	do {
 		u32 offset = (iter.bi_sector & ((1 << ZRS_SECTORS_PER_PAGE_SHIFT) - 1))
@@ -51,7 +56,12 @@ void zrs_bio_segments(struct bio *bio, bool write, zrs_seg_fn fn, void *ctx)
 
 		bv.bv_len = min_t(u32, bv.bv_len, PAGE_SIZE - offset);
 		mem = kmap_local_page(bv.bv_page);
-		ret = fn(ctx, mem + bv.bv_offset, bv.bv_len, iter.bi_sector);
+		if (write)
+			ret = zrs_rs_write(priv, disk, mem + bv.bv_offset,
+					   bv.bv_len, iter.bi_sector, now);
+		else
+			ret = zrs_rs_read(priv, disk, mem + bv.bv_offset,
+					  bv.bv_len, iter.bi_sector, now);
 		kunmap_local(mem);
 		if (ret) {
 			bio->bi_status = BLK_STS_IOERR;
@@ -63,12 +73,6 @@ void zrs_bio_segments(struct bio *bio, bool write, zrs_seg_fn fn, void *ctx)
 	} while (iter.bi_size);
 
 	bio_end_io_acct(bio, start);
-	bio_endio(bio);
-}
-
-void zrs_bio_end_error(struct bio *bio)
-{
-	bio->bi_status = BLK_STS_IOERR;
 	bio_endio(bio);
 }
 
@@ -85,10 +89,10 @@ static void zrs_submit_bio(struct bio *bio)
 
 	switch (bio_op(bio)) {
 	case REQ_OP_READ:
-		zrs_rs_bio(priv, disk, bio, false);
+		zrs_bio_rw(priv, disk, bio, false);
 		return;
 	case REQ_OP_WRITE:
-		zrs_rs_bio(priv, disk, bio, true);
+		zrs_bio_rw(priv, disk, bio, true);
 		return;
 	case REQ_OP_DISCARD:
 	case REQ_OP_WRITE_ZEROES:

@@ -23,10 +23,6 @@ struct file;
 struct dentry;
 
 /* Disk. */
-struct bio;
-typedef int (*zrs_seg_fn)(void *ctx, void *mem, unsigned int len, u64 sector);
-void zrs_bio_segments(struct bio *bio, bool write, zrs_seg_fn fn, void *ctx);
-void zrs_bio_end_error(struct bio *bio);
 struct gendisk *zrs_disk_alloc(int major, int minor);
 int zrs_disk_add(struct gendisk *disk, void *priv);
 void zrs_disk_del(struct gendisk *disk);
@@ -121,7 +117,10 @@ void zrs_fill_page(void *dst, unsigned long value);
 
 /* Implemented in Rust. */
 int zrs_rs_open(void *priv);
-void zrs_rs_bio(void *priv, struct gendisk *disk, struct bio *bio, bool write);
+int zrs_rs_read(void *priv, struct gendisk *disk, void *mem, unsigned int len,
+		u64 sector, u32 now);
+int zrs_rs_write(void *priv, struct gendisk *disk, void *mem, unsigned int len,
+		 u64 sector, u32 now);
 int zrs_rs_discard(void *priv, u64 sector, u32 bytes);
 void zrs_rs_slot_free_notify(void *priv, unsigned long index);
 ssize_t zrs_rs_attr_show(void *priv, const char *name, char *buf);
