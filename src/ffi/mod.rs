@@ -53,10 +53,23 @@ pub(crate) fn fill_page(dst: &mut [u8], value: u64) {
 
 /// Copy one whole page: `false` (and nothing copied) unless both are
 /// exactly a page.
+#[inline(always)]
 pub(crate) fn copy_page(dst: &mut [u8], src: &[u8]) -> bool {
     const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
     if dst.len() != PAGE || src.len() != PAGE {
         return false;
+    }
+    // The architecture's page copy, as the C zram uses, called directly
+    // where the bindings have it as a function (x86-64: an exported
+    // assembly routine, for page-aligned pages only).
+    #[cfg(target_arch = "x86_64")]
+    if dst.as_ptr().align_offset(PAGE) == 0 && src.as_ptr().align_offset(PAGE) == 0 {
+        // SAFETY: both are valid for a page and page-aligned (checked), and
+        // distinct (one is borrowed mutably); copy_page only reads `from`.
+        unsafe {
+            kernel::bindings::copy_page(dst.as_mut_ptr().cast(), src.as_ptr().cast_mut().cast())
+        };
+        return true;
     }
     // SAFETY: both are valid for a page (checked), and distinct (one is
     // borrowed mutably).

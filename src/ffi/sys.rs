@@ -143,24 +143,26 @@ extern "C" {
     pub(crate) fn zrs_zs_create(name: *const c_char) -> *mut zs_pool;
     pub(crate) fn zrs_zs_destroy(pool: *mut zs_pool);
     pub(crate) fn zrs_zs_malloc(pool: *mut zs_pool, size: usize, nid: c_int) -> c_ulong;
-    pub(crate) fn zrs_zs_free(pool: *mut zs_pool, handle: c_ulong);
     pub(crate) fn zrs_zs_huge_class_size(pool: *mut zs_pool) -> usize;
-    pub(crate) fn zrs_zs_total_pages(pool: *mut zs_pool) -> c_ulong;
     pub(crate) fn zrs_zs_compact(pool: *mut zs_pool) -> c_ulong;
     pub(crate) fn zrs_zs_pages_compacted(pool: *mut zs_pool) -> c_ulong;
-    pub(crate) fn zrs_zs_read_begin(
+    // zsmalloc's own, called directly on the page path (the prototypes
+    // are asserted against its header in zrs_helpers.c).
+    pub(crate) fn zs_obj_read_begin(
         pool: *mut zs_pool,
         handle: c_ulong,
         len: usize,
         local_copy: *mut c_void,
     ) -> *mut c_void;
-    pub(crate) fn zrs_zs_read_end(
+    pub(crate) fn zs_obj_read_end(
         pool: *mut zs_pool,
         handle: c_ulong,
         len: usize,
         mem: *mut c_void,
     );
-    pub(crate) fn zrs_zs_write(pool: *mut zs_pool, handle: c_ulong, src: *const c_void, len: usize);
+    pub(crate) fn zs_obj_write(pool: *mut zs_pool, handle: c_ulong, src: *mut c_void, len: usize);
+    pub(crate) fn zs_free(pool: *mut zs_pool, handle: c_ulong);
+    pub(crate) fn zs_get_total_pages(pool: *mut zs_pool) -> c_ulong;
 
     pub(crate) fn zrs_zs_class_index(pool: *mut zs_pool, size: c_uint) -> c_uint;
 

@@ -532,19 +532,9 @@ unsigned long zrs_zs_malloc(struct zs_pool *pool, size_t size, int nid)
 	return IS_ERR_VALUE(h) ? 0 : h;
 }
 
-void zrs_zs_free(struct zs_pool *pool, unsigned long handle)
-{
-	zs_free(pool, handle);
-}
-
 size_t zrs_zs_huge_class_size(struct zs_pool *pool)
 {
 	return zs_huge_class_size(pool);
-}
-
-unsigned long zrs_zs_total_pages(struct zs_pool *pool)
-{
-	return zs_get_total_pages(pool);
 }
 
 unsigned long zrs_zs_compact(struct zs_pool *pool)
@@ -560,23 +550,21 @@ unsigned long zrs_zs_pages_compacted(struct zs_pool *pool)
 	return atomic_long_read(&stats.pages_compacted);
 }
 
-void *zrs_zs_read_begin(struct zs_pool *pool, unsigned long handle, size_t len,
-			void *local_copy)
-{
-	return zs_obj_read_begin(pool, handle, len, local_copy);
-}
-
-void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, size_t len,
-		     void *mem)
-{
-	zs_obj_read_end(pool, handle, len, mem);
-}
-
-void zrs_zs_write(struct zs_pool *pool, unsigned long handle, const void *src,
-		  size_t len)
-{
-	zs_obj_write(pool, handle, (void *)src, len);
-}
+/*
+ * Rust calls the zsmalloc functions of the page path itself (no wrapper
+ * frame per page): these hold the prototypes it declares (sys.rs) to
+ * zsmalloc's.
+ */
+static_assert(__builtin_types_compatible_p(typeof(&zs_obj_read_begin),
+		void *(*)(struct zs_pool *, unsigned long, size_t, void *)));
+static_assert(__builtin_types_compatible_p(typeof(&zs_obj_read_end),
+		void (*)(struct zs_pool *, unsigned long, size_t, void *)));
+static_assert(__builtin_types_compatible_p(typeof(&zs_obj_write),
+		void (*)(struct zs_pool *, unsigned long, void *, size_t)));
+static_assert(__builtin_types_compatible_p(typeof(&zs_free),
+		void (*)(struct zs_pool *, unsigned long)));
+static_assert(__builtin_types_compatible_p(typeof(&zs_get_total_pages),
+		unsigned long (*)(struct zs_pool *)));
 
 unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size)
 {

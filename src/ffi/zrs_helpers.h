@@ -70,17 +70,9 @@ size_t zrs_lzo_worst(size_t len);
 struct zs_pool *zrs_zs_create(const char *name);
 void zrs_zs_destroy(struct zs_pool *pool);
 unsigned long zrs_zs_malloc(struct zs_pool *pool, size_t size, int nid);
-void zrs_zs_free(struct zs_pool *pool, unsigned long handle);
 size_t zrs_zs_huge_class_size(struct zs_pool *pool);
-unsigned long zrs_zs_total_pages(struct zs_pool *pool);
 unsigned long zrs_zs_compact(struct zs_pool *pool);
 unsigned long zrs_zs_pages_compacted(struct zs_pool *pool);
-void *zrs_zs_read_begin(struct zs_pool *pool, unsigned long handle,
-			size_t len, void *local_copy);
-void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, size_t len,
-		     void *mem);
-void zrs_zs_write(struct zs_pool *pool, unsigned long handle, const void *src,
-		  size_t len);
 
 unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size);
 

@@ -66,7 +66,7 @@ impl ZsPool {
     #[inline]
     pub(crate) fn free(&self, h: Handle) {
         // SAFETY: `pool` is valid; `h` is a live object of it (type invariant).
-        unsafe { sys::zrs_zs_free(self.pool, h.0 as c_ulong) };
+        unsafe { sys::zs_free(self.pool, h.0 as c_ulong) };
     }
 
     /// Copy `src` into the object `h` (of at least `src.len()` bytes).
@@ -74,8 +74,16 @@ impl ZsPool {
     pub(crate) fn write(&self, h: Handle, src: &[u8]) {
         // SAFETY: `pool` is valid and `h` is live (type invariant); `src` is
         // valid for `src.len()` bytes, no more than the object's size since
-        // callers allocate `h` with that length.
-        unsafe { sys::zrs_zs_write(self.pool, h.0 as c_ulong, src.as_ptr().cast(), src.len()) };
+        // callers allocate `h` with that length; zs_obj_write only reads
+        // it (its parameter is not const-qualified).
+        unsafe {
+            sys::zs_obj_write(
+                self.pool,
+                h.0 as c_ulong,
+                src.as_ptr().cast_mut().cast(),
+                src.len(),
+            )
+        };
     }
 
     /// Call `f` with the `len` bytes of object `h`, mapped, or copied into
@@ -96,21 +104,21 @@ impl ZsPool {
         };
         // SAFETY: `pool` is valid and `h` live (type invariant); `local` is
         // null only for a whole-page object, else writable for `len` bytes.
-        let mem = unsafe { sys::zrs_zs_read_begin(self.pool, h.0 as c_ulong, len, local) };
+        let mem = unsafe { sys::zs_obj_read_begin(self.pool, h.0 as c_ulong, len, local) };
         // SAFETY: zs_obj_read_begin returns memory valid for `len` bytes
         // until the matching zs_obj_read_end below; nothing writes it
         // meanwhile (the caller holds the slot lock of `h`).
         let data = unsafe { core::slice::from_raw_parts(mem.cast::<u8>().cast_const(), len) };
         let r = f(data);
         // SAFETY: pairs with the read_begin above, with the same arguments.
-        unsafe { sys::zrs_zs_read_end(self.pool, h.0 as c_ulong, len, mem) };
+        unsafe { sys::zs_obj_read_end(self.pool, h.0 as c_ulong, len, mem) };
         Ok(r)
     }
 
     /// Pages the pool uses.
     pub(crate) fn total_pages(&self) -> u64 {
         // SAFETY: `pool` is valid (type invariant).
-        (unsafe { sys::zrs_zs_total_pages(self.pool) }) as u64
+        (unsafe { sys::zs_get_total_pages(self.pool) }) as u64
     }
 
     /// Compact the pool; the number of pages freed.
