@@ -13,6 +13,17 @@ workload() {
 	dd if=/tmp/w of=$dev bs=64k oflag=direct 2>/dev/null || fail "write ($1)"
 	dd if=$dev of=/tmp/r bs=64k count=28 iflag=direct 2>/dev/null || fail "read ($1)"
 	cmp -s /tmp/w /tmp/r || fail "read back ($1)"
+	# Overwrite in another order, so that pages change kind (same-filled,
+	# huge, compressed, each into another), plus a sub-page write: the
+	# counters must follow each slot from what it held to what it holds.
+	{ head -c 262144 /tmp/rand; textdata 1048576; head -c 262144 /dev/zero
+	  head -c 262144 /dev/zero | tr '\0' '\125'; } > /tmp/w2
+	dd if=/tmp/w2 of=$dev bs=64k oflag=direct 2>/dev/null || fail "overwrite ($1)"
+	head -c 1024 /tmp/rand | dd of=$dev bs=512 seek=3 conv=notrunc oflag=direct 2>/dev/null ||
+		fail "sub-page write ($1)"
+	head -c 1024 /tmp/rand | dd of=/tmp/w2 bs=512 seek=3 conv=notrunc 2>/dev/null
+	dd if=$dev of=/tmp/r bs=64k count=28 iflag=direct 2>/dev/null || fail "read 2 ($1)"
+	cmp -s /tmp/w2 /tmp/r || fail "read back after overwrite ($1)"
 	blkdiscard -o 0 -l 65536 $dev || fail "discard ($1)"
 	cat /sys/block/zram0/mm_stat > /tmp/mm.$1
 	cat /sys/block/zram0/io_stat > /tmp/io.$1

@@ -84,3 +84,47 @@ fn copy_checks_lengths() {
     assert!(!copy(&mut d, &[9, 9]));
     assert_eq!(d, [1, 2, 3, 4]);
 }
+
+#[test]
+fn counted_follows_the_slot() {
+    let none = Counted::NONE;
+    assert_eq!(Counted::of(Attr::default(), 0), none);
+    // A stale HUGE bit with no object still counts as huge, as before.
+    assert!(Counted::of(Attr::default().with(HUGE, true), 0).huge);
+    let obj = Counted::of(Attr::default().with_size(1234), 7);
+    assert_eq!(
+        (obj.stored, obj.same, obj.huge, obj.compr),
+        (true, false, false, 1234)
+    );
+    let huge = Counted::of(Attr::default().with_size(4096).with(HUGE, true), 7);
+    assert_eq!((huge.stored, huge.huge, huge.compr), (true, true, 4096));
+    // Same-filled: the handle holds the word, which may be 0.
+    let same = Counted::of(Attr::default().with(SAME, true), 0);
+    assert_eq!((same.stored, same.same, same.compr), (true, true, 0));
+    // Written back: stored only, whatever the size bits say.
+    let wb = Counted::of(
+        Attr::default()
+            .with(WB, true)
+            .with(HUGE, true)
+            .with_size(4096),
+        3,
+    );
+    assert_eq!(
+        wb,
+        Counted {
+            stored: true,
+            ..none
+        }
+    );
+}
+
+#[test]
+fn steps_between_counts() {
+    assert_eq!(step(false, true), 1);
+    assert_eq!(step(true, false), -1);
+    assert_eq!(step(true, true), 0);
+    assert_eq!(step(false, false), 0);
+    // An overwrite nets out: the compressed-size change is one wrapping add.
+    let (old, new) = (3000u64, 1000u64);
+    assert_eq!(10_000u64.wrapping_add(new.wrapping_sub(old)), 8000);
+}
