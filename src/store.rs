@@ -343,10 +343,11 @@ impl Meta {
     }
 
     // The page I/O path (read_page, write_page and what they call on the
-    // way to the compressor and the pool) is inlined whole into the
-    // per-segment callback: a profile showed each out-of-line Rust layer
-    // costing 15-30 instructions per page in register saves and restores,
-    // most of what separated us from the C zram.
+    // way to the compressor and the pool) is inlined whole into the two
+    // per-segment entry points, zrs_rs_read and zrs_rs_write: a profile
+    // showed each out-of-line Rust layer costing 15-30 instructions per
+    // page in register saves and restores, most of what separated us from
+    // the C zram.
 
     /// Read page `index` into `out` (one whole page).
     #[inline(always)]
