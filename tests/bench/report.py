@@ -10,6 +10,7 @@ Exit status 1 if any benchmark test failed, a boot did not finish, a
 measurement the matrix asked for is missing, or the deterministic boot's
 CPU override did not take effect.
 """
+import contextlib
 import json
 import os
 import re
@@ -582,81 +583,74 @@ def charts(d, res):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    @contextlib.contextmanager
+    def chart(name, size, title, ylabel, xlabel=None, legend=None):
+        """One PNG under d: the body draws on the axes it is given."""
+        fig, ax = plt.subplots(figsize=size)
+        yield ax
+        if xlabel:
+            ax.set_xlabel(xlabel)
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        if legend is not None:
+            ax.legend(**legend)
+        fig.tight_layout()
+        fig.savefig(os.path.join(d, name), dpi=110)
+        plt.close(fig)
+
+    def wide(n):
+        return (max(8, n * 0.5), 4.5)
+
     det = res["boots"].get("det")
     if det and det["fio"]:
         rows = det["fio"]
         labels = [f"{r['ds']}\n{r['wl']}" for r in rows]
         x = range(len(rows))
-        fig, ax = plt.subplots(figsize=(max(8, len(rows) * 0.5), 4.5))
         rat = [r["ours_over_c"]["ratio"] for r in rows]
-        lo = [r["ours_over_c"]["ratio"] - r["ours_over_c"]["min"] for r in rows]
-        hi = [r["ours_over_c"]["max"] - r["ours_over_c"]["ratio"] for r in rows]
-        ax.bar(x, rat, yerr=[lo, hi], color=["tab:green" if v >= 0.995 else "tab:red" for v in rat])
-        ax.axhline(1.0, color="k", lw=0.8)
-        ax.set_xticks(list(x), labels, fontsize=7)
-        ax.set_ylabel("ours / C throughput")
-        ax.set_ylim(min(0.8, min(rat) - 0.05), max(1.2, max(rat) + 0.05))
-        ax.set_title("zram_rs / C zram, deterministic TCG (icount), 1 job, median and per-round range")
-        fig.tight_layout()
-        fig.savefig(os.path.join(d, "det-ratio.png"), dpi=110)
-        plt.close(fig)
+        with chart("det-ratio.png", wide(len(rows)),
+                   "zram_rs / C zram, deterministic TCG (icount), 1 job, median and per-round range",
+                   "ours / C throughput") as ax:
+            lo = [r["ours_over_c"]["ratio"] - r["ours_over_c"]["min"] for r in rows]
+            hi = [r["ours_over_c"]["max"] - r["ours_over_c"]["ratio"] for r in rows]
+            ax.bar(x, rat, yerr=[lo, hi], color=["tab:green" if v >= 0.995 else "tab:red" for v in rat])
+            ax.axhline(1.0, color="k", lw=0.8)
+            ax.set_xticks(list(x), labels, fontsize=7)
+            ax.set_ylim(min(0.8, min(rat) - 0.05), max(1.2, max(rat) + 0.05))
 
         lr = [r for r in rows if "limit" in r]
         if lr:
-            fig, ax = plt.subplots(figsize=(max(8, len(lr) * 0.5), 4.5))
-            x = range(len(lr))
-            ax.bar([i - 0.2 for i in x], [r["limit"]["ours_fraction"] for r in lr], 0.4, label="ours")
-            ax.bar([i + 0.2 for i in x], [r["limit"]["c_fraction"] for r in lr], 0.4, label="C")
-            ax.axhline(TARGET_WRITE, color="tab:red", ls="--", lw=0.8, label="write target 80%")
-            ax.axhline(TARGET_READ, color="tab:purple", ls=":", lw=0.8, label="read target 90%")
-            ax.set_xticks(list(x), [f"{r['ds']}\n{r['wl']}" for r in lr], fontsize=7)
-            ax.set_ylabel("fraction of 1/(t_harness + t_compressor)")
-            ax.set_title("Fraction of the composite limit (deterministic TCG)")
-            ax.legend(fontsize=7)
-            fig.tight_layout()
-            fig.savefig(os.path.join(d, "det-limit.png"), dpi=110)
-            plt.close(fig)
+            with chart("det-limit.png", wide(len(lr)), "Fraction of the composite limit (deterministic TCG)",
+                       "fraction of 1/(t_harness + t_compressor)", legend={"fontsize": 7}) as ax:
+                xl = range(len(lr))
+                ax.bar([i - 0.2 for i in xl], [r["limit"]["ours_fraction"] for r in lr], 0.4, label="ours")
+                ax.bar([i + 0.2 for i in xl], [r["limit"]["c_fraction"] for r in lr], 0.4, label="C")
+                ax.axhline(TARGET_WRITE, color="tab:red", ls="--", lw=0.8, label="write target 80%")
+                ax.axhline(TARGET_READ, color="tab:purple", ls=":", lw=0.8, label="read target 90%")
+                ax.set_xticks(list(xl), [f"{r['ds']}\n{r['wl']}" for r in lr], fontsize=7)
 
-        fig, ax = plt.subplots(figsize=(max(8, len(rows) * 0.5), 4.5))
-        x = range(len(rows))
-        ax.bar([i - 0.27 for i in x], [r["rs"]["median"] for r in rows], 0.27, label="ours")
-        ax.bar([i for i in x], [r["c"]["median"] for r in rows], 0.27, label="C")
-        ax.bar([i + 0.27 for i in x], [r.get("limit", {}).get("limit_mbps", 0) for r in rows], 0.27, label="limit")
-        ax.set_xticks(list(x), labels, fontsize=7)
-        ax.set_ylabel("MB/s of TCG guest time (not hardware)")
-        ax.set_title("Throughput, deterministic TCG, 1 job")
-        ax.legend(fontsize=7)
-        fig.tight_layout()
-        fig.savefig(os.path.join(d, "det-mbps.png"), dpi=110)
-        plt.close(fig)
+        with chart("det-mbps.png", wide(len(rows)), "Throughput, deterministic TCG, 1 job",
+                   "MB/s of TCG guest time (not hardware)", legend={"fontsize": 7}) as ax:
+            ax.bar([i - 0.27 for i in x], [r["rs"]["median"] for r in rows], 0.27, label="ours")
+            ax.bar([i for i in x], [r["c"]["median"] for r in rows], 0.27, label="C")
+            ax.bar([i + 0.27 for i in x], [r.get("limit", {}).get("limit_mbps", 0) for r in rows], 0.27, label="limit")
+            ax.set_xticks(list(x), labels, fontsize=7)
 
     sb = scale_boots(res)
     src = memory_boot(res)
     if src and src["memory"]:
         dss = sorted(src["memory"])
-        fig, ax = plt.subplots(figsize=(7, 4))
-        x = range(len(dss))
-        for off, drv, lab in ((-0.2, "rs", "ours"), (0.2, "c", "C")):
-            ax.bar([i + off for i in x], [src["memory"][s].get(drv, {}).get("used", 0) / 2**20 for s in dss], 0.4, label=lab)
-        ax.set_xticks(list(x), [ds_name(s) for s in dss], fontsize=8)
-        ax.set_ylabel("mem_used_total MiB")
-        ax.set_title("Memory after writing the same data")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(d, "memory.png"), dpi=110)
-        plt.close(fig)
+        with chart("memory.png", (7, 4), "Memory after writing the same data", "mem_used_total MiB",
+                   legend={}) as ax:
+            x = range(len(dss))
+            for off, drv, lab in ((-0.2, "rs", "ours"), (0.2, "c", "C")):
+                ax.bar([i + off for i in x], [src["memory"][s].get(drv, {}).get("used", 0) / 2**20 for s in dss], 0.4, label=lab)
+            ax.set_xticks(list(x), [ds_name(s) for s in dss], fontsize=8)
     if src and src.get("memsize"):
-        fig, ax = plt.subplots(figsize=(7, 4))
-        for drv, lab in (("rs", "ours"), ("c", "C")):
-            pts = src["memsize"].get(drv, {}).get("points", [])
-            ax.plot([p["disksize"] / 2**30 for p in pts], [p["memfree_drop_bytes"] / 2**20 for p in pts], "o-", label=lab)
-        ax.set_xlabel("disksize GiB (nothing stored)")
-        ax.set_ylabel("MemFree drop MiB")
-        ax.set_title("Metadata cost against disksize")
-        ax.legend()
-        fig.tight_layout()
-        fig.savefig(os.path.join(d, "metadata.png"), dpi=110)
-        plt.close(fig)
+        with chart("metadata.png", (7, 4), "Metadata cost against disksize", "MemFree drop MiB",
+                   xlabel="disksize GiB (nothing stored)", legend={}) as ax:
+            for drv, lab in (("rs", "ours"), ("c", "C")):
+                pts = src["memsize"].get(drv, {}).get("points", [])
+                ax.plot([p["disksize"] / 2**30 for p in pts], [p["memfree_drop_bytes"] / 2**20 for p in pts], "o-", label=lab)
 
     sc = {}
     for smp, (_, _, b) in sb.items():
@@ -665,20 +659,15 @@ def charts(d, res):
                 for drv in ("rs", "c"):
                     sc.setdefault((r["wl"], drv), {})[smp] = r[drv]["median"]
     if sc:
-        fig, ax = plt.subplots(figsize=(7, 4.5))
-        colours = dict(zip(WL_ORDER, ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")))
-        for (wl, drv), v in sorted(sc.items(), key=lambda kv: (WL_ORDER.index(kv[0][0]), kv[0][1] != "rs")):
-            xs = sorted(v)
-            ax.plot(xs, [v[s] for s in xs], "o-" if drv == "rs" else "s--", color=colours[wl],
-                    label=f"{'ours' if drv == 'rs' else 'C'} {WL_NAME[wl]}")
-        ax.set_xlabel("vCPUs (one fio job per vCPU)")
-        ax.set_ylabel(f"MB/s ({', '.join(sorted({accel_name(a) for _, a, _ in sb.values()}))}, wall clock)")
-        ax.set_title("Scaling, 50% compressible (ours solid, C dashed)")
-        ax.legend(fontsize=6)
-        fig.tight_layout()
-        fig.savefig(os.path.join(d, "scaling.png"), dpi=110)
-        plt.close(fig)
-
+        accels = ", ".join(sorted({accel_name(a) for _, a, _ in sb.values()}))
+        with chart("scaling.png", (7, 4.5), "Scaling, 50% compressible (ours solid, C dashed)",
+                   f"MB/s ({accels}, wall clock)", xlabel="vCPUs (one fio job per vCPU)",
+                   legend={"fontsize": 6}) as ax:
+            colours = dict(zip(WL_ORDER, ("tab:blue", "tab:orange", "tab:green", "tab:red", "tab:purple")))
+            for (wl, drv), v in sorted(sc.items(), key=lambda kv: (WL_ORDER.index(kv[0][0]), kv[0][1] != "rs")):
+                xs = sorted(v)
+                ax.plot(xs, [v[s] for s in xs], "o-" if drv == "rs" else "s--", color=colours[wl],
+                        label=f"{'ours' if drv == 'rs' else 'C'} {WL_NAME[wl]}")
 
 if __name__ == "__main__":
     sys.exit(main())
