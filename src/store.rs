@@ -14,7 +14,7 @@ use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
 use crate::logic::algo::NR_COMPS;
 use crate::logic::parse::{PAGE_SHIFT, PAGE_SIZE};
-use crate::logic::slot::{self, Counted, HUGE, SAME, WB};
+use crate::logic::slot::{self, HUGE, SAME, WB};
 use crate::logic::stats::MmStat;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
@@ -106,28 +106,6 @@ impl Stats {
             &self.bd_writes,
         ] {
             c.store(0, Relaxed);
-        }
-    }
-
-    /// Move the slot counters from what a slot counted for to what it
-    /// counts for now: one atomic operation per counter that changes.
-    #[inline(always)]
-    pub(crate) fn recount(&self, was: Counted, now: Counted) {
-        for (c, d) in [
-            (&self.pages_stored, slot::step(was.stored, now.stored)),
-            (&self.same_pages, slot::step(was.same, now.same)),
-            (&self.huge_pages, slot::step(was.huge, now.huge)),
-        ] {
-            match d {
-                1 => Stats::inc(c),
-                -1 => Stats::dec(c),
-                _ => {}
-            }
-        }
-        if was.compr != now.compr {
-            // Wrapping, as the atomic itself is: adds the difference.
-            self.compr_data_size
-                .add(now.compr.wrapping_sub(was.compr), Relaxed);
         }
     }
 
@@ -236,32 +214,38 @@ impl Meta {
 
     /// Free whatever slot `index` holds (caller holds its lock).
     pub(crate) fn free_locked(&self, st: &Stats, g: &mut SlotGuard<'_>) {
-        let (a, was) = self.release(st, g);
-        st.recount(was, Counted::NONE);
+        let a = self.release(st, g);
         g.set_handle(0);
         g.set_attr(a);
     }
 
-    /// Free what the locked slot `g` holds: the attribute word it is to
-    /// have now (the caller writes it, with the new handle) and what it
-    /// counted for, which the caller uncounts (`Stats::recount`).
+    /// Free what the locked slot `g` holds and uncount it; the attribute
+    /// word it is to have now (the caller writes it, with the new handle).
     #[inline(always)]
-    fn release(&self, st: &Stats, g: &SlotGuard<'_>) -> (slot::Attr, Counted) {
+    fn release(&self, st: &Stats, g: &SlotGuard<'_>) -> slot::Attr {
         let a = g.attr();
-        let h = g.handle();
-        let was = Counted::of(a, h);
         if a.test(WB) {
+            // Its huge page was already uncounted when it was written back.
             if let Some(b) = &self.backing {
-                if b.release(h) {
+                if b.release(g.handle()) {
                     Stats::dec(&st.bd_count);
                 }
             }
-        } else if !a.test(SAME) {
-            if let Some(h) = Handle::from_raw(h) {
-                self.pool.free(h);
-            }
+            Stats::dec(&st.pages_stored);
+            return a.freed();
         }
-        (a.freed(), was)
+        if a.test(HUGE) {
+            Stats::dec(&st.huge_pages);
+        }
+        if a.test(SAME) {
+            Stats::dec(&st.same_pages);
+            Stats::dec(&st.pages_stored);
+        } else if let Some(h) = Handle::from_raw(g.handle()) {
+            self.pool.free(h);
+            st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
+            Stats::dec(&st.pages_stored);
+        }
+        a.freed()
     }
 
     /// Free slot `index` (discard, or before reset frees the table).
@@ -411,20 +395,24 @@ impl Meta {
     /// Put `e` into the locked slot `g`, freeing what it held.
     #[inline(always)]
     fn commit(&self, st: &Stats, g: &mut SlotGuard<'_>, e: Encoded, now: u32) {
-        let (freed, was) = self.release(st, g);
-        let freed = freed.accessed(now);
-        let (h, a) = match e {
-            Encoded::Same(word) => (word, freed.with(SAME, true)),
+        let freed = self.release(st, g).accessed(now);
+        match e {
+            Encoded::Same(word) => {
+                g.set_handle(word);
+                g.set_attr(freed.with(SAME, true));
+                Stats::inc(&st.same_pages);
+            }
             Encoded::Obj(h, len, huge) => {
+                g.set_handle(h.raw());
+                g.set_attr(freed.with_size(len).with(HUGE, huge));
                 if huge {
+                    Stats::inc(&st.huge_pages);
                     Stats::inc(&st.huge_pages_since);
                 }
-                (h.raw(), freed.with_size(len).with(HUGE, huge))
+                st.compr_data_size.add(len as u64, Relaxed);
             }
-        };
-        g.set_handle(h);
-        g.set_attr(a);
-        st.recount(was, Counted::of(a, h));
+        }
+        Stats::inc(&st.pages_stored);
     }
 
     /// Store `page` as page `index`: compress with only the stream held,

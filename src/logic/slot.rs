@@ -109,64 +109,6 @@ impl Attr {
     }
 }
 
-/// What a slot's content adds to the device counters `pages_stored`,
-/// `same_pages`, `huge_pages` and `compr_data_size`. Overwriting a slot
-/// moves each counter from the old value to the new one, so an overwrite
-/// that leaves a counter as it was costs no atomic operation on it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Counted {
-    /// Counts in `pages_stored`.
-    pub stored: bool,
-    /// Counts in `same_pages`.
-    pub same: bool,
-    /// Counts in `huge_pages`.
-    pub huge: bool,
-    /// Bytes it adds to `compr_data_size`.
-    pub compr: u64,
-}
-
-impl Counted {
-    /// An empty slot.
-    pub const NONE: Counted = Counted {
-        stored: false,
-        same: false,
-        huge: false,
-        compr: 0,
-    };
-
-    /// What a slot with attribute word `a` and handle `handle` counts for.
-    /// A written-back page counts as stored only: writeback uncounted its
-    /// size (and hugeness) when it left memory.
-    pub fn of(a: Attr, handle: u64) -> Counted {
-        if a.test(WB) {
-            return Counted {
-                stored: true,
-                ..Counted::NONE
-            };
-        }
-        let huge = a.test(HUGE);
-        if a.test(SAME) {
-            return Counted {
-                stored: true,
-                same: true,
-                huge,
-                compr: 0,
-            };
-        }
-        Counted {
-            stored: handle != 0,
-            same: false,
-            huge,
-            compr: if handle != 0 { a.size() as u64 } else { 0 },
-        }
-    }
-}
-
-/// How a 0/1 counter moves from `old` to `new`: +1, -1 or 0.
-pub fn step(old: bool, new: bool) -> i8 {
-    i8::from(new) - i8::from(old)
-}
-
 /// Bytes of metadata per slot: handle plus attribute word.
 pub const SLOT_BYTES: usize = 16;
 
