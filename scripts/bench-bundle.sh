@@ -6,7 +6,7 @@
 # grep, awk and xz or python3 are all it needs). The bundle holds
 # QEMU with its shared libraries, dynamic loader, accelerator modules and
 # firmware, the release kernel, an initramfs with both drivers and fio,
-# and tests/bench/run-scale.sh. There:
+# and tests/bench/run-scale.sh (with scripts/qemu-common.sh). There:
 #
 #   tar xJf zrs-bench.tar.xz && zrs-bench/run-scale.sh OUTDIR SECONDS SMP...
 #
@@ -57,12 +57,13 @@ cp "$kb/arch/x86/boot/bzImage" "$b/"
 unset ZRS_INITRAMFS_EXTRA
 bash "$ZRS_TOP/scripts/mkinitramfs.sh" "$kb" "$b/initramfs.cpio" "$md"/*.ko "$md"-test/*.ko
 install -m 0755 "$ZRS_TOP/tests/bench/run-scale.sh" "$b/"
+install -m 0644 "$ZRS_TOP/scripts/qemu-common.sh" "$b/"
 cat > "$b/bundle.env" <<EOF
 ALG=$ALG
 KREL=$krel
 KBUILD=$(basename "$kb")
 CONFIG_HASH=$(config_hash release)
-GIT=$(git -C "$ZRS_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ZRS_TOP" diff --quiet HEAD 2>/dev/null || echo -dirty)
+GIT=$(git_id)
 QEMU_VERSION="$(qemu-system-x86_64 --version | head -1)"
 EOF
 mkdir -p "$(dirname "$OUT")"

@@ -89,8 +89,8 @@ boot() { # name smp mem qemu-extra kernel-cmdline-extra args tests...
 	ln -sf "$run/console.log" "$out/console-$name.log"
 	local accel
 	accel=$(sed -n 's/.*booting release ([^,]*, \(-accel [a-z]* -cpu [^ ,]*\),.*/\1/p' "$out/boot-$name.log" | tail -1)
-	printf '{"name": "%s", "smp": %s, "mem": "%s", "qemu_extra": "%s", "cmdline_extra": "%s", "accel": "%s", "args": "%s", "tests": "%s", "rc": %s, "wall_s": %s}\n' \
-		"$name" "$smp" "$mem" "$qextra" "$kextra" "$accel" "$args" "$*" "$rc" "$((SECONDS - t0))" >> "$out/boots.jsonl"
+	zrs_boot_record "$name" "$smp" "$mem" "$qextra" "$kextra" "$accel" "$args" "$*" \
+		"$rc" "$((SECONDS - t0))" >> "$out/boots.jsonl"
 	boots+=("$name")
 }
 
@@ -103,22 +103,7 @@ for s in $scale_smp; do
 	boot tcg-s$s "$s" 2G "" "" "$common ds=50 jobs=1:ncpu wl=$tcg_wl" bench-info bench-fio
 done
 
-cat > "$out/meta.json" <<EOF
-{
-  "date": "$(date -Iseconds)",
-  "host": "$(hostname)",
-  "host_cpu": "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)",
-  "host_cpus": $(nproc),
-  "host_mem_kb": $(awk '/^MemTotal/ { print $2 }' /proc/meminfo),
-  "qemu": "$(qemu-system-x86_64 --version | head -1)",
-  "kernel_release": "$krel",
-  "kernel_build": "$(basename "$kb")",
-  "config_hash": "$(config_hash release)",
-  "git": "$(git -C "$ZRS_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ZRS_TOP" diff --quiet HEAD 2>/dev/null || echo -dirty)",
-  "alg": "$ALG",
-  "quick": $QUICK,
-  "realdata_mib": $real_mib,
-  "total_wall_s": $((SECONDS - t_all))
-}
-EOF
+zrs_meta_json "$out/meta.json" "$(qemu-system-x86_64 --version | head -1)" "$krel" \
+	"$(basename "$kb")" "$(config_hash release)" "$(git_id)" "$ALG" "$QUICK" \
+	"$real_mib" "$((SECONDS - t_all))"
 "$PY" "$ZRS_TOP/tests/bench/report.py" "$out"

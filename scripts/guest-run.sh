@@ -40,10 +40,9 @@ mkdir -p "$run"
 cpio=$run/initramfs.cpio
 bash "$ZRS_TOP/scripts/mkinitramfs.sh" "$kb" "$cpio" "${mods[@]}"
 
-qemu_base=(qemu-system-x86_64 -nodefaults -display none -no-reboot
-	-monitor none -smp "$smp" -m "$mem"
+qemu_base=(qemu-system-x86_64 "${ZRS_QEMU_BASE[@]}" -smp "$smp" -m "$mem"
 	-kernel "$kb/arch/x86/boot/bzImage" -initrd "$cpio")
-cmdline="console=ttyS0 panic=-1 loglevel=6 printk.time=1${ZRS_CMDLINE_EXTRA:+ $ZRS_CMDLINE_EXTRA}"
+cmdline="$ZRS_KCMDLINE${ZRS_CMDLINE_EXTRA:+ $ZRS_CMDLINE_EXTRA}"
 
 # KVM aborts or hangs with this QEMU on these machines (toolchain.md); try it
 # once per host kernel and QEMU version with a short timeout, else use TCG.
@@ -56,12 +55,8 @@ accel_args() {
 	key=$ZRS_CACHE/kvm-probe-$(uname -r)-$(qemu-system-x86_64 --version | head -1 | md5sum | cut -c1-8)
 	if [ ! -f "$key" ]; then
 		probe=no
-		if [ -w /dev/kvm ]; then
-			rm -f "$run/probe.txt"
-			timeout -k 2 20 "${qemu_base[@]}" -accel kvm -cpu host \
-				-append "$cmdline zrs.probe=1" -serial null \
-				-serial "file:$run/probe.txt" >/dev/null 2>&1 || true
-			grep -q ZRS-PROBE-OK "$run/probe.txt" 2>/dev/null && probe=yes
+		if [ -w /dev/kvm ] && zrs_kvm_probe null "$run/probe.txt" /dev/null "${qemu_base[@]}"; then
+			probe=yes
 		fi
 		echo $probe > "$key"
 		msg "KVM probe: $probe (cached in $key)"

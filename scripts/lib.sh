@@ -44,6 +44,14 @@ guest_bins() {
 	done
 }
 
+# The QEMU arguments, command line and records every boot shares.
+. "$ZRS_TOP/scripts/qemu-common.sh"
+
+# The commit the tree is at, "-dirty" if it has changes.
+git_id() {
+	echo "$(git -C "$ZRS_TOP" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ZRS_TOP" diff --quiet HEAD 2>/dev/null || echo -dirty)"
+}
+
 msg() { printf '[zram-rs] %s\n' "$*" >&2; }
 die() { printf '[zram-rs] error: %s\n' "$*" >&2; exit 1; }
 

@@ -23,6 +23,7 @@ for smp in "$@"; do
 	[[ $smp =~ ^[0-9]+$ ]] || { echo "run-scale.sh: bad SMP count '$smp'" >&2; exit 2; }
 done
 . "$here/bundle.env"
+. "$here/qemu-common.sh"
 args=${ZRS_SCALE_ARGS:-alg=$ALG disksize=512M size=64 runtime=1 rounds=3 ds=50 jobs=1:ncpu wl=seqwrite:seqread:randread:randwrite}
 # Both end up in JSON strings and on the kernel command line.
 case $args in *[\"\\,]*) echo "run-scale.sh: no quotes, backslashes or commas in the matrix" >&2; exit 2 ;; esac
@@ -33,45 +34,21 @@ all="$*"
 
 # Written now and after every boot, so that an interrupted run still has it.
 write_meta() {
-	cat > "$out/meta.json.tmp" <<-EOF
-	{
-	  "date": "$(date -Iseconds)",
-	  "host": "$(cat /proc/sys/kernel/hostname)",
-	  "host_cpu": "$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)",
-	  "host_cpus": $(nproc),
-	  "host_mem_kb": $(awk '/^MemTotal/ { print $2 }' /proc/meminfo),
-	  "host_kernel": "$(uname -r)",
-	  "qemu": "$QEMU_VERSION (carried in the bundle)",
-	  "kernel_release": "$KREL",
-	  "kernel_build": "$KBUILD",
-	  "config_hash": "$CONFIG_HASH",
-	  "git": "$GIT",
-	  "alg": "$ALG",
-	  "quick": 0,
-	  "realdata_mib": 0,
-	  "bundle": "run-scale.sh $budget s: $all",
-	  "total_wall_s": $((SECONDS - t0))
-	}
-	EOF
-	mv "$out/meta.json.tmp" "$out/meta.json"
+	zrs_meta_json "$out/meta.json" "$QEMU_VERSION (carried in the bundle)" "$KREL" \
+		"$KBUILD" "$CONFIG_HASH" "$GIT" "$ALG" 0 0 "$((SECONDS - t0))" \
+		"\"bundle\": \"run-scale.sh $budget s: $all\""
 }
 write_meta
 
 export QEMU_MODULE_DIR=$here/qemu/modules
 q=("$here/qemu/lib/ld-linux-x86-64.so.2" --inhibit-cache --library-path "$here/qemu/lib"
-	"$here/qemu/qemu-system-x86_64" -L "$here/qemu/share" -nodefaults -display none
-	-no-reboot -monitor none -kernel "$here/bzImage" -initrd "$here/initramfs.cpio")
-cmdline="console=ttyS0 panic=-1 loglevel=6 printk.time=1"
+	"$here/qemu/qemu-system-x86_64" -L "$here/qemu/share" "${ZRS_QEMU_BASE[@]}"
+	-kernel "$here/bzImage" -initrd "$here/initramfs.cpio")
 
 accel=(-accel tcg,thread=multi -cpu max) acc=tcg
-if [ -w /dev/kvm ]; then
-	timeout -k 2 20 "${q[@]}" -smp 1 -m 512M -accel kvm -cpu host \
-		-append "$cmdline zrs.probe=1" -serial "file:$out/kvm-probe-console.log" \
-		-serial "file:$out/kvm-probe.txt" \
-		> "$out/kvm-probe.log" 2>&1 || true
-	if grep -q ZRS-PROBE-OK "$out/kvm-probe.txt" 2>/dev/null; then
-		accel=(-accel kvm -cpu host) acc=kvm
-	fi
+if [ -w /dev/kvm ] && zrs_kvm_probe "file:$out/kvm-probe-console.log" "$out/kvm-probe.txt" \
+	"$out/kvm-probe.log" "${q[@]}" -smp 1 -m 512M; then
+	accel=(-accel kvm -cpu host) acc=kvm
 fi
 echo "run-scale: ${accel[*]}; $(nproc) host CPUs; matrix: $args" >&2
 
@@ -85,13 +62,13 @@ for smp in "$@"; do
 	b0=$SECONDS rc=0
 	echo "run-scale: boot $name (up to $left s)" >&2
 	timeout -k 5 "$left" "${q[@]}" -smp "$smp" -m 2G "${accel[@]}" \
-		-append "$cmdline zrs.tests=bench-info,bench-fio zrs.timeout=$left zrs.args=${args// /,}" \
+		-append "$ZRS_KCMDLINE zrs.tests=bench-info,bench-fio zrs.timeout=$left zrs.args=${args// /,}" \
 		-serial "file:$out/console-$name.log" -serial "file:$out/results-$name.raw" \
 		> "$out/qemu-$name.log" 2>&1 || rc=$?
 	tr -d '\r' < "$out/results-$name.raw" > "$out/boot-$name.txt" 2>/dev/null || : > "$out/boot-$name.txt"
 	rm -f "$out/results-$name.raw"
-	printf '{"name": "%s", "smp": %s, "mem": "2G", "qemu_extra": "", "cmdline_extra": "", "accel": "%s", "args": "%s", "tests": "bench-info bench-fio", "rc": %s, "wall_s": %s}\n' \
-		"$name" "$smp" "${accel[*]}" "$args" "$rc" "$((SECONDS - b0))" >> "$out/boots.jsonl"
+	zrs_boot_record "$name" "$smp" 2G "" "" "${accel[*]}" "$args" "bench-info bench-fio" \
+		"$rc" "$((SECONDS - b0))" >> "$out/boots.jsonl"
 	echo "run-scale: $name: qemu exit $rc after $((SECONDS - b0)) s; $(grep -c '^ZRS-DATA bench-fio fio' "$out/boot-$name.txt" || true) fio records" >&2
 	write_meta
 done
