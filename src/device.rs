@@ -136,12 +136,15 @@ impl Device {
         Ok(())
     }
 
-    /// A read or write bio. Its storage stays valid without a read section:
-    /// `reset` replaces it with the queue frozen (`SrcuBox`).
-    /// Read or write one segment of a bio at `sector`. `now` is the access
-    /// time its page records (seconds since boot), read once per bio: the
-    /// C driver reads the clock for every page, and a bio takes well under
-    /// a second. With no storage (not initialised) the bio fails.
+    /// Read or write one segment of a bio at `sector`. The storage stays
+    /// valid without a read section: `reset` replaces it with the queue
+    /// frozen (`SrcuBox`). `now` is the access time its page records
+    /// (seconds since boot), read once per bio: the C driver reads the
+    /// clock for every page, and a bio takes well under a second. With no
+    /// storage the bio fails with an I/O error, counted by the block layer
+    /// but not in `failed_reads`/`failed_writes`; it cannot normally come,
+    /// since an uninitialised disk has no capacity and `reset` freezes the
+    /// queue.
     #[inline(always)]
     pub(crate) fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
         let (m, buf) = seg.with(&self.meta).ok_or(EIO)?;

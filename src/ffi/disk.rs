@@ -5,6 +5,7 @@
 use super::srcubox::SrcuBox;
 use super::sys;
 use core::cell::UnsafeCell;
+use core::marker::PhantomData;
 use kernel::error::{from_err_ptr, to_result};
 use kernel::ffi::c_void;
 use kernel::prelude::*;
@@ -227,15 +228,19 @@ pub(crate) unsafe fn owner_from_private<'a, T>(p: *mut c_void) -> &'a T {
 ///
 /// # Invariants
 ///
-/// `buf` is a kmap'ed segment (at most a page, never across a page of the
-/// device) of a bio that `submit_bio` handed to our disk `disk`, which the
-/// block layer lets us access alone (we fill it for reads, only read it
-/// for writes). `'a` ends before that `->submit_bio` call returns; during
-/// the call the block layer holds the queue's usage counter, which
-/// `Disk::freeze` waits for.
+/// `buf` is a segment (at most a page, never across a page of the device)
+/// of a bio that `submit_bio` handed to our disk `disk`, which stays
+/// mapped and ours alone for all of `'a` (we fill it for reads, only read
+/// it for writes). `'a` ends before the `zrs_rs_read()` or `zrs_rs_write()`
+/// call that made this object returns: before the helper unmaps the
+/// segment, and so inside that `->submit_bio` call, during which the block
+/// layer holds the queue's usage counter (`Disk::freeze` waits for it).
+/// The mapping is local to the task, so the type is neither `Send` nor
+/// `Sync`.
 pub(crate) struct Segment<'a> {
     disk: DiskId,
     buf: &'a mut [u8],
+    _local: PhantomData<*mut ()>,
 }
 
 impl<'a> Segment<'a> {
@@ -243,8 +248,8 @@ impl<'a> Segment<'a> {
     ///
     /// # Safety
     ///
-    /// `mem` is valid for `len` bytes and `len` is at most a page, and the
-    /// rest of the type invariant holds for `disk` and `'a`.
+    /// `mem` is mapped and valid for `len` bytes, at most a page, for all of
+    /// `'a`, and the rest of the type invariant holds for `disk` and `'a`.
     #[inline(always)]
     pub(crate) unsafe fn from_raw(disk: *mut sys::gendisk, mem: *mut c_void, len: usize) -> Self {
         // INVARIANT: guaranteed by the caller.
@@ -252,6 +257,7 @@ impl<'a> Segment<'a> {
             disk: DiskId(disk),
             // SAFETY: `mem` is valid for `len` bytes, ours alone for `'a`.
             buf: unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) },
+            _local: PhantomData,
         }
     }
 

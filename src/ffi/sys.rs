@@ -146,8 +146,9 @@ extern "C" {
     pub(crate) fn zrs_zs_huge_class_size(pool: *mut zs_pool) -> usize;
     pub(crate) fn zrs_zs_compact(pool: *mut zs_pool) -> c_ulong;
     pub(crate) fn zrs_zs_pages_compacted(pool: *mut zs_pool) -> c_ulong;
-    // zsmalloc's own, called directly on the page path (the prototypes
-    // are asserted against its header in zrs_helpers.c).
+    // zsmalloc's own, called directly on the page path. Keep in step with
+    // the static_asserts in zrs_helpers.c, which hold the same prototypes
+    // to zsmalloc's header.
     pub(crate) fn zs_obj_read_begin(
         pool: *mut zs_pool,
         handle: c_ulong,

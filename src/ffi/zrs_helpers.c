@@ -3,7 +3,9 @@
  * zram-rs C helpers: thin wrappers over kernel APIs that are macros,
  * static inlines, or need static C tables (fops, sysfs attributes, the
  * control class). No driver logic lives here: every decision is made in
- * Rust; these functions only translate.
+ * Rust; these functions only translate. The one loop is zrs_bio_rw(), the
+ * walk over a bio's segments (inline bvec helpers), which also reads the
+ * clock once per bio for Rust.
  */
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
@@ -482,8 +484,10 @@ int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
  * modules with it: no lookup (and no request_module()) at run time.
  */
 /*
- * Rust declares and calls these library functions itself (src/ffi/sys.rs);
- * these assertions hold the prototypes it assumes to the kernel's headers.
+ * Rust declares and calls these library functions itself (src/ffi/sys.rs,
+ * LZ4_compress_default .. lzo1x_decompress_safe); these assertions hold
+ * the prototypes it assumes, spelled again here, to the kernel's headers:
+ * change both together.
  */
 static_assert(__builtin_types_compatible_p(typeof(&LZ4_compress_default),
 		int (*)(const char *, char *, int, int, void *)));
@@ -552,8 +556,9 @@ unsigned long zrs_zs_pages_compacted(struct zs_pool *pool)
 
 /*
  * Rust calls the zsmalloc functions of the page path itself (no wrapper
- * frame per page): these hold the prototypes it declares (sys.rs) to
- * zsmalloc's.
+ * frame per page): these hold the prototypes spelled here to zsmalloc's.
+ * The same prototypes are declared by hand in sys.rs (the extern block's
+ * zs_obj_read_begin .. zs_get_total_pages): change both together.
  */
 static_assert(__builtin_types_compatible_p(typeof(&zs_obj_read_begin),
 		void *(*)(struct zs_pool *, unsigned long, size_t, void *)));
