@@ -64,7 +64,7 @@ KREL=$krel
 KBUILD=$(basename "$kb")
 CONFIG_HASH=$(config_hash release)
 GIT=$(git_id)
-QEMU_VERSION="$(qemu-system-x86_64 --version | head -1)"
+QEMU_VERSION="$(zrs_qemu_version)"
 EOF
 mkdir -p "$(dirname "$OUT")"
 # xz: the initramfs and the libraries are about 150 MB raw, 42 MB packed.

@@ -103,7 +103,7 @@ for s in $scale_smp; do
 	boot tcg-s$s "$s" 2G "" "" "$common ds=50 jobs=1:ncpu wl=$tcg_wl" bench-info bench-fio
 done
 
-zrs_meta_json "$out/meta.json" "$(qemu-system-x86_64 --version | head -1)" "$krel" \
+zrs_meta_json "$out/meta.json" "$(zrs_qemu_version)" "$krel" \
 	"$(basename "$kb")" "$(config_hash release)" "$(git_id)" "$ALG" "$QUICK" \
 	"$real_mib" "$((SECONDS - t_all))"
 "$PY" "$ZRS_TOP/tests/bench/report.py" "$out"

@@ -48,11 +48,11 @@ cmdline="$ZRS_KCMDLINE${ZRS_CMDLINE_EXTRA:+ $ZRS_CMDLINE_EXTRA}"
 # once per host kernel and QEMU version with a short timeout, else use TCG.
 accel_args() {
 	if [ -n "${ZRS_ACCEL:-}" ]; then
-		[ "$ZRS_ACCEL" = kvm ] && echo "-accel kvm -cpu host" || echo "-accel tcg -cpu max"
+		[ "$ZRS_ACCEL" = kvm ] && echo "${ZRS_KVM_ACCEL[*]}" || echo "${ZRS_TCG_ACCEL[*]}"
 		return
 	fi
 	local key probe
-	key=$ZRS_CACHE/kvm-probe-$(uname -r)-$(qemu-system-x86_64 --version | head -1 | md5sum | cut -c1-8)
+	key=$ZRS_CACHE/kvm-probe-$(uname -r)-$(zrs_qemu_version | md5sum | cut -c1-8)
 	if [ ! -f "$key" ]; then
 		probe=no
 		if [ -w /dev/kvm ] && zrs_kvm_probe null "$run/probe.txt" /dev/null "${qemu_base[@]}"; then
@@ -61,7 +61,7 @@ accel_args() {
 		echo $probe > "$key"
 		msg "KVM probe: $probe (cached in $key)"
 	fi
-	if [ "$(cat "$key")" = yes ]; then echo "-accel kvm -cpu host"; else echo "-accel tcg -cpu max"; fi
+	if [ "$(cat "$key")" = yes ]; then echo "${ZRS_KVM_ACCEL[*]}"; else echo "${ZRS_TCG_ACCEL[*]}"; fi
 }
 read -ra accel <<< "$(accel_args)"
 if [ -n "${ZRS_QEMU_EXTRA:-}" ]; then read -ra extra <<< "$ZRS_QEMU_EXTRA"; else extra=(); fi
@@ -77,7 +77,7 @@ timeout -k 5 "$total" "${qemu_base[@]}" "${accel[@]}" "${extra[@]}" \
 	>"$run/qemu.out" 2>&1
 qrc=$?
 touch "$run/results.txt"
-tr -d '\r' < "$run/results.txt" > "$run/results.clean"
+zrs_results_clean "$run/results.txt" "$run/results.clean"
 
 # Turn the results channel into one line per test.
 pass=0 failn=0 skipn=0

@@ -10,6 +10,20 @@ ZRS_QEMU_BASE=(-nodefaults -display none -no-reboot -monitor none)
 # The kernel command line every boot starts with; the init script reads
 # its zrs.* words after these.
 ZRS_KCMDLINE="console=ttyS0 panic=-1 loglevel=6 printk.time=1"
+# The accelerator arguments of a KVM boot and of a TCG one.
+ZRS_KVM_ACCEL=(-accel kvm -cpu host)
+ZRS_TCG_ACCEL=(-accel tcg -cpu max)
+
+# zrs_qemu_version [QEMU]: the first line of QEMU's --version.
+zrs_qemu_version() {
+	"${1:-qemu-system-x86_64}" --version | head -1
+}
+
+# zrs_results_clean RAW CLEAN: the guest's results channel without the
+# serial line's carriage returns (empty if the guest wrote nothing).
+zrs_results_clean() {
+	tr -d '\r' < "$1" > "$2" 2>/dev/null || : > "$2"
+}
 
 # zrs_kvm_probe CONSOLE RESULTS LOG QEMU...: does QEMU... (the binary, base
 # arguments, -smp, -m, kernel and initramfs) boot our initramfs under KVM
@@ -20,7 +34,7 @@ zrs_kvm_probe() {
 	local console=$1 results=$2 log=$3
 	shift 3
 	rm -f "$results"
-	timeout -k 2 20 "$@" -accel kvm -cpu host \
+	timeout -k 2 20 "$@" "${ZRS_KVM_ACCEL[@]}" \
 		-append "$ZRS_KCMDLINE zrs.probe=1" -serial "$console" \
 		-serial "file:$results" >"$log" 2>&1 || true
 	grep -q ZRS-PROBE-OK "$results" 2>/dev/null

@@ -587,16 +587,18 @@ def charts(d, res):
     def chart(name, size, title, ylabel, xlabel=None, legend=None):
         """One PNG under d: the body draws on the axes it is given."""
         fig, ax = plt.subplots(figsize=size)
-        yield ax
-        if xlabel:
-            ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        ax.set_title(title)
-        if legend is not None:
-            ax.legend(**legend)
-        fig.tight_layout()
-        fig.savefig(os.path.join(d, name), dpi=110)
-        plt.close(fig)
+        try:
+            yield ax
+            if xlabel:
+                ax.set_xlabel(xlabel)
+            ax.set_ylabel(ylabel)
+            ax.set_title(title)
+            if legend is not None:
+                ax.legend(**legend)
+            fig.tight_layout()
+            fig.savefig(os.path.join(d, name), dpi=110)
+        finally:
+            plt.close(fig)
 
     def wide(n):
         return (max(8, n * 0.5), 4.5)
@@ -668,6 +670,7 @@ def charts(d, res):
                 xs = sorted(v)
                 ax.plot(xs, [v[s] for s in xs], "o-" if drv == "rs" else "s--", color=colours[wl],
                         label=f"{'ours' if drv == 'rs' else 'C'} {WL_NAME[wl]}")
+
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -48,7 +48,7 @@ q=("$here/qemu/lib/ld-linux-x86-64.so.2" --inhibit-cache --library-path "$here/q
 accel=(-accel tcg,thread=multi -cpu max) acc=tcg
 if [ -w /dev/kvm ] && zrs_kvm_probe "file:$out/kvm-probe-console.log" "$out/kvm-probe.txt" \
 	"$out/kvm-probe.log" "${q[@]}" -smp 1 -m 512M; then
-	accel=(-accel kvm -cpu host) acc=kvm
+	accel=("${ZRS_KVM_ACCEL[@]}") acc=kvm
 fi
 echo "run-scale: ${accel[*]}; $(nproc) host CPUs; matrix: $args" >&2
 
@@ -65,7 +65,7 @@ for smp in "$@"; do
 		-append "$ZRS_KCMDLINE zrs.tests=bench-info,bench-fio zrs.timeout=$left zrs.args=${args// /,}" \
 		-serial "file:$out/console-$name.log" -serial "file:$out/results-$name.raw" \
 		> "$out/qemu-$name.log" 2>&1 || rc=$?
-	tr -d '\r' < "$out/results-$name.raw" > "$out/boot-$name.txt" 2>/dev/null || : > "$out/boot-$name.txt"
+	zrs_results_clean "$out/results-$name.raw" "$out/boot-$name.txt"
 	rm -f "$out/results-$name.raw"
 	zrs_boot_record "$name" "$smp" 2G "" "" "${accel[*]}" "$args" "bench-info bench-fio" \
 		"$rc" "$((SECONDS - b0))" >> "$out/boots.jsonl"
