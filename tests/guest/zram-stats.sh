@@ -13,11 +13,14 @@ workload() {
 	dd if=/tmp/w of=$dev bs=64k oflag=direct 2>/dev/null || fail "write ($1)"
 	dd if=$dev of=/tmp/r bs=64k count=28 iflag=direct 2>/dev/null || fail "read ($1)"
 	cmp -s /tmp/w /tmp/r || fail "read back ($1)"
-	# Overwrite in another order, so that pages change kind (same-filled,
-	# huge, compressed, each into another), plus a sub-page write: the
+	# Overwrite so that pages change kind, plus a sub-page write: the
 	# counters must follow each slot from what it held to what it holds.
-	{ head -c 262144 /tmp/rand; textdata 1048576; head -c 262144 /dev/zero
-	  head -c 262144 /dev/zero | tr '\0' '\125'; } > /tmp/w2
+	# Over the first layout (zeros, 0x55, random, text x4) this writes
+	# random (same -> huge), zeros (same -> same), zeros (huge -> same),
+	# random (compressed -> huge), text x2 (compressed -> compressed) and
+	# 0x55 (compressed -> same), 256 KiB each.
+	{ head -c 262144 /tmp/rand; head -c 524288 /dev/zero; head -c 262144 /tmp/rand
+	  textdata 524288; head -c 262144 /dev/zero | tr '\0' '\125'; } > /tmp/w2
 	dd if=/tmp/w2 of=$dev bs=64k oflag=direct 2>/dev/null || fail "overwrite ($1)"
 	head -c 1024 /tmp/rand | dd of=$dev bs=512 seek=3 conv=notrunc oflag=direct 2>/dev/null ||
 		fail "sub-page write ($1)"
