@@ -21,8 +21,13 @@ export LIBCLANG_PATH=/usr/lib/llvm-19/lib
 BINDGEN_VERSION=0.73.2
 export PATH=$HOME/.cargo/bin:$PATH
 
-# Make sure rustc is the one rustup manages, whatever PATH a caller has.
-RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-}
+# rustc 1.85.1: the kernel's minimum, and built on LLVM 19 like our Clang.
+# CONFIG_RUST_INLINE_HELPERS (release.config) needs rustc and Clang on one
+# LLVM; it inlines the kernel crate's C helpers (atomics, smp_processor_id
+# and the like) into the module instead of calling them. Every kernel and
+# module build, and the host tests, use this toolchain (rustup installs it).
+ZRS_RUST_TOOLCHAIN=1.85.1
+export RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-$ZRS_RUST_TOOLCHAIN}
 
 # The deterministic benchmark boot (make bench, make profile): guest time
 # advances with executed instructions. In instruction time a rep-prefixed
@@ -55,11 +60,13 @@ git_id() {
 msg() { printf '[zram-rs] %s\n' "$*" >&2; }
 die() { printf '[zram-rs] error: %s\n' "$*" >&2; exit 1; }
 
-# Hash of a config fragment set: base + the named flavour.
+# Hash of a config fragment set (base + the named flavour) and of the
+# Rust toolchain that builds it: a kernel tree is only good for modules
+# built with the same rustc.
 config_hash() {
 	local flavour=$1
-	cat "$ZRS_TOP/kconfig/base.config" "$ZRS_TOP/kconfig/$flavour.config" |
-		sha256sum | cut -c1-12
+	{ cat "$ZRS_TOP/kconfig/base.config" "$ZRS_TOP/kconfig/$flavour.config"
+	  echo "rust $RUSTUP_TOOLCHAIN"; } | sha256sum | cut -c1-12
 }
 
 kbuild_dir() {

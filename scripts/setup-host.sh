@@ -29,6 +29,11 @@ else
 fi
 
 command -v rustup >/dev/null || die "rustup not found (the machine's Rust toolchain is expected)"
+if ! rustup toolchain list 2>/dev/null | grep -q "^$RUSTUP_TOOLCHAIN"; then
+	msg "rustup toolchain install $RUSTUP_TOOLCHAIN"
+	rustup toolchain install "$RUSTUP_TOOLCHAIN" --profile minimal \
+		--component rust-src,rustfmt,clippy >/dev/null
+fi
 if ! rustup component list --installed 2>/dev/null | grep -q '^rust-src'; then
 	msg "rustup component add rust-src"
 	rustup component add rust-src >/dev/null

@@ -71,7 +71,7 @@ expect_err "error: kernel without Rust metadata (distro headers)" "no Rust metad
 mkdir -p "$tmp/oldrust/include/config" "$tmp/oldrust/rust"
 cp "$kd/Makefile" "$kd/.config" "$kd/Module.symvers" "$tmp/oldrust/"
 touch "$tmp/oldrust/rust/libkernel.rmeta"
-sed 's/^CONFIG_RUSTC_VERSION=.*/CONFIG_RUSTC_VERSION=108501/' "$kd/include/config/auto.conf" > "$tmp/oldrust/include/config/auto.conf"
+sed 's/^CONFIG_RUSTC_VERSION=.*/CONFIG_RUSTC_VERSION=107800/' "$kd/include/config/auto.conf" > "$tmp/oldrust/include/config/auto.conf"
 expect_err "error: rustc that does not match the kernel's" "does not match the rustc that built" "$tmp/oldrust"
 
 # 4. DKMS, against the project's kernel build (not the running kernel).
