@@ -13,8 +13,9 @@
 #   make install-alias          /etc/modprobe.d/zram-rs.conf: "modprobe zram"
 #                               loads zram_rs (opt-in); make uninstall-alias
 #   make soak [SECS=600]        reliability tests for about SECS each
-#   make bench [QUICK=1] [ALG=lz4]  ours against the C zram in QEMU: fio,
-#                               swap, memory, the limit; not part of check
+#   make bench [QUICK=1] [ALG=lz4] [BOOTS=det]  ours against the C zram in
+#                               QEMU: fio, swap, memory, the limit (BOOTS=det:
+#                               the deterministic boot only); not in check
 #   make bench-bundle [OUT=f.tar.xz]  the scaling runs, packed with QEMU
 #                               for a bigger machine (tests/bench/run-scale.sh)
 #   make profile [ALG=] [DS=95] [WL=a:b] [RT=40]  perf in the deterministic
@@ -109,7 +110,7 @@ soak:
 QUICK ?= 0
 ALG ?= lz4
 bench:
-	QUICK=$(QUICK) ALG=$(ALG) bash $(TOP)/scripts/bench.sh
+	QUICK=$(QUICK) ALG=$(ALG) $(if $(BOOTS),BOOTS=$(BOOTS)) bash $(TOP)/scripts/bench.sh
 
 bench-bundle:
 	ALG=$(ALG) $(if $(OUT),OUT=$(OUT)) bash $(TOP)/scripts/bench-bundle.sh
