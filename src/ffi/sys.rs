@@ -165,18 +165,6 @@ extern "C" {
     pub(crate) fn zs_free(pool: *mut zs_pool, handle: c_ulong);
     pub(crate) fn zs_get_total_pages(pool: *mut zs_pool) -> c_ulong;
 
-    pub(crate) fn zrs_zs_read_begin(
-        pool: *mut zs_pool,
-        handle: c_ulong,
-        len: usize,
-        local: *mut c_void,
-    ) -> *mut c_void;
-    pub(crate) fn zrs_zs_read_end(
-        pool: *mut zs_pool,
-        handle: c_ulong,
-        mem: *mut c_void,
-        local: *mut c_void,
-    );
     pub(crate) fn zrs_zs_class_index(pool: *mut zs_pool, size: c_uint) -> c_uint;
 
     pub(crate) fn zrs_bdev_open(path: *const c_char, nr_pages: *mut u64) -> *mut file;

@@ -21,8 +21,6 @@
 #include <linux/module.h>
 #include <linux/namei.h>
 #include <linux/part_stat.h>
-#include <linux/scatterlist.h>
-#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
@@ -573,55 +571,6 @@ static_assert(__builtin_types_compatible_p(typeof(&zs_free),
 static_assert(__builtin_types_compatible_p(typeof(&zs_get_total_pages),
 		unsigned long (*)(struct zs_pool *)));
 
-/*
- * Read access to object @handle. zs_obj_read_begin() copies an object that
- * spans two pages of its zspage into @local every time; but those pages are
- * often neighbours in the linear map (the page allocator hands out runs of
- * consecutive pages, and zsmalloc takes a zspage's pages one after the
- * other), and then the object is already contiguous there. Without highmem
- * every page is in the linear map, so check and copy only when they are not.
- * The zspage stays read-locked (no migration) until zrs_zs_read_end().
- * How often each happens is in debugfs, zram/span_reads (per-CPU counts:
- * one instruction each, on the spanning path only); zram/span_in_place
- * set to N copies every spanning object, as the C zram does (for tests
- * and for comparison).
- */
-static DEFINE_PER_CPU(unsigned long, zrs_span_in_place);
-static DEFINE_PER_CPU(unsigned long, zrs_span_copied);
-static bool zrs_span_in_place_on = true;
-
-void *zrs_zs_read_begin(struct zs_pool *pool, unsigned long handle, size_t len,
-			void *local)
-{
-	struct scatterlist sg[2];
-	struct page *first;
-	void *addr;
-
-	zs_obj_read_sg_begin(pool, handle, sg, len);
-	first = sg_page(&sg[0]);
-	if (sg_is_last(&sg[0]))
-		return kmap_local_page(first) + sg[0].offset;
-	if (!IS_ENABLED(CONFIG_HIGHMEM) && READ_ONCE(zrs_span_in_place_on) &&
-	    page_address(first) + PAGE_SIZE == page_address(sg_page(&sg[1]))) {
-		this_cpu_inc(zrs_span_in_place);
-		return kmap_local_page(first) + sg[0].offset;
-	}
-	this_cpu_inc(zrs_span_copied);
-	addr = local;
-	memcpy_from_page(addr, first, sg[0].offset, sg[0].length);
-	memcpy_from_page(addr + sg[0].length, sg_page(&sg[1]), 0, sg[1].length);
-	return addr;
-}
-
-/* End the access zrs_zs_read_begin() returned @mem for. */
-void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, void *mem,
-		     void *local)
-{
-	if (mem != local)
-		kunmap_local(mem);
-	zs_obj_read_sg_end(pool, handle);
-}
-
 unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size)
 {
 	return zs_lookup_class_index(pool, size);
@@ -796,7 +745,7 @@ void zrs_bdev_rw(struct file *f, struct zrs_bdev_io *ios, unsigned int n,
 	destroy_work_on_stack(&b.work);
 }
 
-/* ---- debugfs: zram/span_*, zram/zramN/block_state ---- */
+/* ---- debugfs: zram/zramN/block_state ---- */
 
 static struct dentry *zrs_debugfs_root;
 
@@ -823,28 +772,9 @@ static const struct file_operations zrs_block_state_fops = {
 	.llseek = default_llseek,
 };
 
-/* zram/span_reads: reads of objects that span two pages, since load. */
-static int zrs_span_reads_show(struct seq_file *m, void *unused)
-{
-	unsigned long in_place = 0, copied = 0;
-	int cpu;
-
-	for_each_possible_cpu(cpu) {
-		in_place += per_cpu(zrs_span_in_place, cpu);
-		copied += per_cpu(zrs_span_copied, cpu);
-	}
-	seq_printf(m, "in_place %lu\ncopied %lu\n", in_place, copied);
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(zrs_span_reads);
-
 void zrs_debugfs_init(void)
 {
 	zrs_debugfs_root = debugfs_create_dir("zram", NULL);
-	debugfs_create_file("span_reads", 0400, zrs_debugfs_root, NULL,
-			    &zrs_span_reads_fops);
-	debugfs_create_bool("span_in_place", 0600, zrs_debugfs_root,
-			    &zrs_span_in_place_on);
 }
 
 void zrs_debugfs_exit(void)

@@ -74,10 +74,6 @@ size_t zrs_zs_huge_class_size(struct zs_pool *pool);
 unsigned long zrs_zs_compact(struct zs_pool *pool);
 unsigned long zrs_zs_pages_compacted(struct zs_pool *pool);
 
-void *zrs_zs_read_begin(struct zs_pool *pool, unsigned long handle, size_t len,
-			void *local);
-void zrs_zs_read_end(struct zs_pool *pool, unsigned long handle, void *mem,
-		     void *local);
 unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size);
 
 /* Backing device. */

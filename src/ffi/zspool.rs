@@ -87,9 +87,8 @@ impl ZsPool {
     }
 
     /// Call `f` with the `len` bytes of object `h`, mapped, or copied into
-    /// `local` when the object spans two pages that are not neighbours in
-    /// the linear map. `local` may be `None` only for whole-page objects,
-    /// which zsmalloc never splits.
+    /// `local` when the object spans two pages. `local` may be `None` only
+    /// for whole-page objects, which zsmalloc never splits.
     #[inline(always)]
     pub(crate) fn read<R>(
         &self,
@@ -98,39 +97,22 @@ impl ZsPool {
         local: Option<&mut [u8]>,
         f: impl FnOnce(&[u8]) -> R,
     ) -> Result<R> {
-        let h = h.0 as c_ulong;
-        match local {
-            Some(l) if l.len() >= len => {
-                let local = l.as_mut_ptr().cast();
-                // SAFETY: `pool` is valid and `h` live (type invariant);
-                // `local` is writable for `len` bytes.
-                let mem = unsafe { sys::zrs_zs_read_begin(self.pool, h, len, local) };
-                // SAFETY: zrs_zs_read_begin returns memory valid for `len`
-                // bytes until the matching zrs_zs_read_end below; nothing
-                // writes it meanwhile (the caller holds the slot lock of `h`).
-                let r = f(unsafe { core::slice::from_raw_parts(mem.cast::<u8>(), len) });
-                // SAFETY: pairs with the read_begin above: same handle and
-                // `local`, and the address it returned.
-                unsafe { sys::zrs_zs_read_end(self.pool, h, mem, local) };
-                Ok(r)
-            }
-            // A whole page is never split, so there is nothing to copy and
-            // zsmalloc's own mapping is the cheapest way in.
-            None if len == PAGE_SIZE => {
-                let null = core::ptr::null_mut();
-                // SAFETY: `pool` is valid and `h` live (type invariant); the
-                // object is a whole page, which zsmalloc maps in place
-                // without touching the (null) local copy.
-                let mem = unsafe { sys::zs_obj_read_begin(self.pool, h, len, null) };
-                // SAFETY: valid for `len` bytes until zs_obj_read_end below;
-                // nothing writes it meanwhile (the slot lock of `h` is held).
-                let r = f(unsafe { core::slice::from_raw_parts(mem.cast::<u8>(), len) });
-                // SAFETY: pairs with the read_begin above, same arguments.
-                unsafe { sys::zs_obj_read_end(self.pool, h, len, mem) };
-                Ok(r)
-            }
-            _ => Err(EINVAL),
-        }
+        let local = match local {
+            Some(l) if l.len() >= len => l.as_mut_ptr().cast(),
+            None if len == PAGE_SIZE => core::ptr::null_mut(),
+            _ => return Err(EINVAL),
+        };
+        // SAFETY: `pool` is valid and `h` live (type invariant); `local` is
+        // null only for a whole-page object, else writable for `len` bytes.
+        let mem = unsafe { sys::zs_obj_read_begin(self.pool, h.0 as c_ulong, len, local) };
+        // SAFETY: zs_obj_read_begin returns memory valid for `len` bytes
+        // until the matching zs_obj_read_end below; nothing writes it
+        // meanwhile (the caller holds the slot lock of `h`).
+        let data = unsafe { core::slice::from_raw_parts(mem.cast::<u8>().cast_const(), len) };
+        let r = f(data);
+        // SAFETY: pairs with the read_begin above, with the same arguments.
+        unsafe { sys::zs_obj_read_end(self.pool, h.0 as c_ulong, len, mem) };
+        Ok(r)
     }
 
     /// Pages the pool uses.
