@@ -185,5 +185,6 @@ extern "C" {
     pub(crate) fn zrs_cpu_to_node(cpu: c_uint) -> c_int;
     pub(crate) fn zrs_cond_resched();
     pub(crate) fn zrs_copy_page(dst: *mut c_void, src: *const c_void);
+    #[cfg(not(target_arch = "x86_64"))]
     pub(crate) fn zrs_fill_page(dst: *mut c_void, value: c_ulong);
 }

@@ -77,6 +77,22 @@ fn same_filled_pages() {
 }
 
 #[test]
+fn same_filled_sees_every_byte() {
+    // A difference anywhere, in the unrolled blocks or the tail after the
+    // last whole block, on page-sized and shorter word-multiple buffers.
+    for len in [4096usize, 64, 72, 120] {
+        let mut page = vec![0u8; len];
+        fill(&mut page, 0xa5a5_5a5a_0ff0_f00f);
+        assert_eq!(same_filled(&page), Some(0xa5a5_5a5a_0ff0_f00f), "len {len}");
+        for i in 0..len {
+            page[i] ^= 0x40;
+            assert_eq!(same_filled(&page), None, "len {len}, byte {i} changed");
+            page[i] ^= 0x40;
+        }
+    }
+}
+
+#[test]
 fn copy_checks_lengths() {
     let mut d = [0u8; 4];
     assert!(copy(&mut d, &[1, 2, 3, 4]));
