@@ -14,7 +14,7 @@
 use crate::backing::Backing;
 use crate::ffi::cpuhp::MultiState;
 use crate::ffi::debugfs::DebugDir;
-use crate::ffi::disk::{Disk, Major, Segment};
+use crate::ffi::disk::{Disk, Major, Opened, Segment};
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
@@ -164,10 +164,9 @@ impl Device {
     }
 
     /// Swap freed slot `index` (atomic context).
-    pub(crate) fn slot_free_notify(&self, index: usize) {
+    pub(crate) fn slot_free_notify(&self, opened: Opened<'_>, index: usize) {
         self.stats.notify_free.add(1, Relaxed);
-        let meta = self.meta.read();
-        if let Some(m) = meta.get() {
+        if let Some(m) = opened.with(&self.meta) {
             m.free_slot_atomic(&self.stats, index);
         }
     }

@@ -144,6 +144,13 @@ impl<T> Disk<T> {
         unsafe { sys::zrs_disk_unclaim(self.disk, self.claim.get()) };
     }
 
+    /// Whether the disk is claimed: it has no opener, and none can come
+    /// until `unclaim`.
+    pub(crate) fn claimed(&self) -> bool {
+        // SAFETY: as in `claim`.
+        unsafe { sys::zrs_disk_is_claimed(self.disk, self.claim.get()) }
+    }
+
     /// From the `open` callback only (the block layer holds `open_mutex`):
     /// whether the disk is claimed.
     pub(crate) fn claimed_in_open(&self) -> bool {
@@ -271,5 +278,46 @@ impl<'a> Segment<'a> {
         // does not outlive (type invariant).
         let s = unsafe { b.get_in_submit(self.disk) }?;
         Some((s, self.buf))
+    }
+}
+
+/// Swap's free notification for a slot of our disk, which swap holds open
+/// around the call.
+///
+/// # Invariants
+///
+/// The disk `disk` has an opener (swap) for all of `'a`, which ends before
+/// the `zrs_rs_slot_free_notify()` call that made this object returns.
+pub(crate) struct Opened<'a> {
+    disk: DiskId,
+    _call: PhantomData<&'a *mut ()>,
+}
+
+impl<'a> Opened<'a> {
+    /// The notification for `disk`.
+    ///
+    /// # Safety
+    ///
+    /// Called from `->swap_slot_free_notify` of `disk`, and the object does
+    /// not outlive that call.
+    #[inline(always)]
+    pub(crate) unsafe fn from_raw(disk: *mut sys::gendisk) -> Self {
+        // INVARIANT: swap calls `->swap_slot_free_notify` only between
+        // opening the device (swapon) and closing it (the end of swapoff).
+        Opened {
+            disk: DiskId(disk),
+            _call: PhantomData,
+        }
+    }
+
+    /// The object `b` holds as swap sees it: valid for the whole call
+    /// without an SRCU read section, because an installed object is only
+    /// ever removed while the disk is claimed, and a disk with an opener
+    /// cannot be. `None` with nothing installed (or if `b` is not this
+    /// disk's).
+    #[inline(always)]
+    pub(crate) fn with<'b: 'a, S>(&self, b: &'b SrcuBox<S>) -> Option<&'a S> {
+        // SAFETY: the disk has an opener for all of `'a` (type invariant).
+        unsafe { b.get_while_open(self.disk) }
     }
 }

@@ -111,10 +111,17 @@ extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
 }
 
 #[no_mangle]
-extern "C" fn zrs_rs_slot_free_notify(p: *mut c_void, index: c_ulong) {
+extern "C" fn zrs_rs_slot_free_notify(
+    p: *mut c_void,
+    disk: *mut super::sys::gendisk,
+    index: c_ulong,
+) {
     // SAFETY: called by swap while it holds the disk open (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
-    dev.slot_free_notify(index);
+    // SAFETY: from `->swap_slot_free_notify` of `disk`; `opened` does not
+    // outlive the call.
+    let opened = unsafe { super::disk::Opened::from_raw(disk) };
+    dev.slot_free_notify(opened, index);
 }
 
 #[no_mangle]

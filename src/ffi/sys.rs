@@ -67,6 +67,7 @@ extern "C" {
     pub(crate) fn zrs_disk_claim(disk: *mut gendisk, claim: *mut bool) -> c_int;
     pub(crate) fn zrs_disk_unclaim(disk: *mut gendisk, claim: *mut bool);
     pub(crate) fn zrs_disk_is_open(disk: *mut gendisk, claim: *mut bool) -> bool;
+    pub(crate) fn zrs_disk_is_claimed(disk: *mut gendisk, claim: *mut bool) -> bool;
     pub(crate) fn zrs_disk_sync(disk: *mut gendisk);
     pub(crate) fn zrs_disk_freeze(disk: *mut gendisk) -> c_uint;
     pub(crate) fn zrs_disk_unfreeze(disk: *mut gendisk, memflags: c_uint);

@@ -118,7 +118,7 @@ static int zrs_open(struct gendisk *disk, blk_mode_t mode)
 /* Called by the swap code with its locks held: must not sleep. */
 static void zrs_slot_free_notify(struct block_device *bdev, unsigned long index)
 {
-	zrs_rs_slot_free_notify(bdev->bd_disk->private_data, index);
+	zrs_rs_slot_free_notify(bdev->bd_disk->private_data, bdev->bd_disk, index);
 }
 
 static const struct block_device_operations zrs_fops = {
@@ -272,6 +272,17 @@ void zrs_disk_unclaim(struct gendisk *disk, bool *claim)
 	mutex_lock(&disk->open_mutex);
 	*claim = false;
 	mutex_unlock(&disk->open_mutex);
+}
+
+/* Whether the disk is claimed (no opener, and none until unclaimed). */
+bool zrs_disk_is_claimed(struct gendisk *disk, bool *claim)
+{
+	bool ret;
+
+	mutex_lock(&disk->open_mutex);
+	ret = *claim;
+	mutex_unlock(&disk->open_mutex);
+	return ret;
 }
 
 /* Called from ->open with disk->open_mutex held by the block layer. */

@@ -32,6 +32,7 @@ void zrs_disk_clear(struct gendisk *disk);
 int zrs_disk_claim(struct gendisk *disk, bool *claim);
 void zrs_disk_unclaim(struct gendisk *disk, bool *claim);
 bool zrs_disk_is_open(struct gendisk *disk, bool *claim);
+bool zrs_disk_is_claimed(struct gendisk *disk, bool *claim);
 void zrs_disk_sync(struct gendisk *disk);
 unsigned int zrs_disk_freeze(struct gendisk *disk);
 void zrs_disk_unfreeze(struct gendisk *disk, unsigned int memflags);
@@ -114,7 +115,7 @@ int zrs_rs_read(void *priv, struct gendisk *disk, void *mem, unsigned int len,
 int zrs_rs_write(void *priv, struct gendisk *disk, void *mem, unsigned int len,
 		 u64 sector, u32 now);
 int zrs_rs_discard(void *priv, u64 sector, u32 bytes);
-void zrs_rs_slot_free_notify(void *priv, unsigned long index);
+void zrs_rs_slot_free_notify(void *priv, struct gendisk *disk, unsigned long index);
 ssize_t zrs_rs_attr_show(void *priv, const char *name, char *buf);
 ssize_t zrs_rs_attr_store(void *priv, const char *name, const char *buf,
 			  size_t len);
