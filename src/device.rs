@@ -7,9 +7,12 @@
 //! (like the C driver's `dev_lock`), the disk's `open_mutex` (inside the
 //! claim helpers), then in the I/O path a slot lock and a stream mutex. The
 //! I/O path takes neither `cfg` nor the gate: bios read the storage under
-//! the queue usage counter the block layer holds for them, everything else
-//! under SRCU (`SrcuBox`); `reset` swaps it with the queue frozen and waits
-//! for SRCU readers before freeing it.
+//! the queue usage counter the block layer holds for them, swap's free
+//! notification as a holder of the open disk, everything else under SRCU
+//! (`SrcuBox`); `reset` claims the disk (no opener), swaps the storage
+//! with the queue frozen and waits for SRCU readers before freeing it.
+//! Every `claim`/`unclaim` happens under `cfg`, which also serialises the
+//! storage's writers (`SrcuBox::replace` relies on both).
 
 use crate::backing::Backing;
 use crate::ffi::cpuhp::MultiState;
@@ -226,7 +229,9 @@ impl Device {
                 drop(meta);
             }
             Ok(None) => {}
-            // Only for a box made for another disk: never.
+            // Only for a box made for another disk (EINVAL) or a disk that
+            // is not claimed (EBUSY): callers claim it first, so never. The
+            // storage then stays installed and `disksize` refuses (EBUSY).
             Err(e) => pr_err!(
                 "zram{}: storage not freed: {:?}
 ",

@@ -298,8 +298,9 @@ impl<'a> Opened<'a> {
     ///
     /// # Safety
     ///
-    /// Called from `->swap_slot_free_notify` of `disk`, and the object does
-    /// not outlive that call.
+    /// Called from `->swap_slot_free_notify` of `disk`, with `'a` ending
+    /// before that call returns (so neither the object nor what `with`
+    /// returns outlives it).
     #[inline(always)]
     pub(crate) unsafe fn from_raw(disk: *mut sys::gendisk) -> Self {
         // INVARIANT: swap calls `->swap_slot_free_notify` only between
@@ -318,6 +319,10 @@ impl<'a> Opened<'a> {
     #[inline(always)]
     pub(crate) fn with<'b: 'a, S>(&self, b: &'b SrcuBox<S>) -> Option<&'a S> {
         // SAFETY: the disk has an opener for all of `'a` (type invariant).
+        // The opener keeps it from being claimed: the storage's removal is
+        // ordered after swap's close by `open_mutex` (close, then claim,
+        // then the exchange), and its installation before our Acquire load
+        // by the Release exchange.
         unsafe { b.get_while_open(self.disk) }
     }
 }

@@ -118,8 +118,8 @@ extern "C" fn zrs_rs_slot_free_notify(
 ) {
     // SAFETY: called by swap while it holds the disk open (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
-    // SAFETY: from `->swap_slot_free_notify` of `disk`; `opened` does not
-    // outlive the call.
+    // SAFETY: from `->swap_slot_free_notify` of `disk`; `opened` and what
+    // it gives are used only within this call.
     let opened = unsafe { super::disk::Opened::from_raw(disk) };
     dev.slot_free_notify(opened, index);
 }

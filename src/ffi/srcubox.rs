@@ -26,7 +26,8 @@ use kernel::sync::atomic::{Acquire, Atomic, Relaxed, Release};
 use kernel::sync::srcu::{self, Srcu};
 use kernel::sync::LockClassKey;
 
-/// A replaceable `KBox<T>` read by the bios of one disk and under SRCU.
+/// A replaceable `KBox<T>` read by the bios of one disk, by holders of that
+/// disk open, and under SRCU.
 ///
 /// # Invariants
 ///
@@ -118,8 +119,10 @@ impl<T> SrcuBox<T> {
     /// can see it any more. `disk` must be the disk this box was made for
     /// (anything else is refused with `EINVAL`, and `new` dropped), and it
     /// must be claimed if an object is installed (else `EBUSY`, and `new`
-    /// dropped). Callers serialise writers; they must not hold anything a
-    /// bio of `disk` or an SRCU reader waits for.
+    /// dropped). Callers serialise writers, and take and release the claim
+    /// of `disk` only under the same lock, so that the claim checked here
+    /// still holds at the exchange; they must not hold anything a bio of
+    /// `disk` or an SRCU reader waits for.
     pub(crate) fn replace<D>(
         &self,
         disk: &Disk<D>,
@@ -128,8 +131,9 @@ impl<T> SrcuBox<T> {
         if disk.id() != self.disk {
             return Err(EINVAL);
         }
-        // Writers are serialised, so what is installed now is what the
-        // exchange below replaces.
+        // Writers and the claim are serialised with us (callers), so what
+        // is installed now is what the exchange below replaces, and a claim
+        // seen now is still held then.
         if !self.ptr.load(Relaxed).is_null() && !disk.claimed() {
             return Err(EBUSY);
         }
@@ -157,7 +161,7 @@ impl<T> PinnedDrop for SrcuBox<T> {
         let p = self.ptr.load(Relaxed);
         if !p.is_null() {
             // SAFETY: owned pointer (type invariant); `&mut` means no reader
-            // of either kind is left (both borrow the box).
+            // of any kind is left (all of them borrow the box).
             drop(unsafe { KBox::from_raw(p) });
         }
     }

@@ -80,7 +80,7 @@ fn same_filled_pages() {
 fn same_filled_sees_every_byte() {
     // A difference anywhere, in the unrolled blocks or the tail after the
     // last whole block, on page-sized and shorter word-multiple buffers.
-    for len in [4096usize, 64, 72, 120] {
+    for len in [4096usize, 4088, 200, 64, 72, 120] {
         let mut page = vec![0u8; len];
         fill(&mut page, 0xa5a5_5a5a_0ff0_f00f);
         assert_eq!(same_filled(&page), Some(0xa5a5_5a5a_0ff0_f00f), "len {len}");
