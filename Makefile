@@ -117,7 +117,7 @@ bench-bundle:
 
 profile:
 	ALG=$(ALG) $(if $(DS),DS=$(DS)) $(if $(WL),WL=$(WL)) $(if $(RT),RT=$(RT)) \
-		$(if $(DRIVERS),DRIVERS=$(DRIVERS)) bash $(TOP)/scripts/profile.sh
+		$(if $(DRIVERS),DRIVERS=$(DRIVERS)) $(if $(SMP),SMP=$(SMP)) bash $(TOP)/scripts/profile.sh
 
 clean:
 	rm -rf $(TOP)/tests/host/target

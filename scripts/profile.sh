@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make profile [ALG=lz4] [DS=95] [WL=seqwrite:seqread:randwrite:randread]
-#              [RT=40] [DRIVERS=rs:c]
+#              [RT=40] [DRIVERS=rs:c] [SMP=1]
 # Where each driver's guest time goes, per function and per 4 KiB page:
 # perf (built statically from the kernel tree, cached) samples cpu-clock in
 # the deterministic boot of make bench (-icount shift=0,sleep=off, so a
-# sample every N guest instructions), -smp 1, one fio job per workload,
+# sample every N guest instructions), -smp 1 (SMP=N for more vCPUs), one fio job per workload,
 # ours and the C zram in the same boot. DS is fio's
 # buffer_compress_percentage: 95 (fast to compress) puts the drivers' own
 # code, rather than the compressor, in the foreground. The release kernel
@@ -15,7 +15,7 @@
 # log and the table are kept in $ZRS_CACHE/profile/<timestamp>/.
 . "$(dirname "$0")/lib.sh"
 
-ALG=${ALG:-lz4} DS=${DS:-95} RT=${RT:-40} DRIVERS=${DRIVERS:-rs:c}
+ALG=${ALG:-lz4} DS=${DS:-95} RT=${RT:-40} DRIVERS=${DRIVERS:-rs:c} SMP=${SMP:-1}
 WL=${WL:-seqwrite:seqread:randwrite:randread}
 ZRS_FLAVOURS=release bash "$ZRS_TOP/scripts/setup.sh"
 PY=python3
@@ -40,7 +40,7 @@ out=$ZRS_CACHE/profile/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 ZRS_INITRAMFS_EXTRA=$perf_dir/root \
 	ZRS_QEMU_EXTRA=$DET_QEMU_EXTRA ZRS_CMDLINE_EXTRA=$DET_CMDLINE_EXTRA \
-	bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s 1 -m 2G -t 3000 \
+	bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s "$SMP" -m 2G -t 3000 \
 	-a "alg=$ALG size=64 runtime=$RT ds=$DS wl=$WL drivers=$DRIVERS" \
 	bench-prof > "$out/boot.log" 2>&1 || { cat "$out/boot.log" >&2; die "profile boot failed"; }
 run=$(sed -n 's/.*console log: \(.*\)\/console.log$/\1/p' "$out/boot.log" | tail -1)
