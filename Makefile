@@ -18,7 +18,7 @@
 #                               the deterministic boot only); not in check
 #   make bench-bundle [OUT=f.tar.xz]  the scaling runs, packed with QEMU
 #                               for a bigger machine (tests/bench/run-scale.sh)
-#   make profile [ALG=] [DS=95] [WL=a:b] [RT=40]  perf in the deterministic
+#   make profile [ALG=] [DS=95] [WL=a:b] [RT=40] [SMP=1]  perf in the deterministic
 #                               boot: guest instructions per page and
 #                               function, ours beside the C zram
 #   make host-test | fmt | fmt-check | clippy | clean | help
