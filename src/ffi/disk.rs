@@ -318,11 +318,11 @@ impl<'a> Opened<'a> {
     /// disk's).
     #[inline(always)]
     pub(crate) fn with<'b: 'a, S>(&self, b: &'b SrcuBox<S>) -> Option<&'a S> {
-        // SAFETY: the disk has an opener for all of `'a` (type invariant).
-        // The opener keeps it from being claimed: the storage's removal is
-        // ordered after swap's close by `open_mutex` (close, then claim,
+        // The opener keeps the disk from being claimed: the storage's removal
+        // is ordered after swap's close by `open_mutex` (close, then claim,
         // then the exchange), and its installation before our Acquire load
         // by the Release exchange.
+        // SAFETY: the disk has an opener for all of `'a` (type invariant).
         unsafe { b.get_while_open(self.disk) }
     }
 }

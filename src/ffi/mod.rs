@@ -47,13 +47,12 @@ pub(crate) fn fill_page(dst: &mut [u8], value: u64) {
         return;
     }
     // x86-64: memset_l's own instruction, inline as in the C zram, rather
-    // than a call to it.
+    // than a call to it. `rep stosq` stores `rcx` words of `rax` from `rdi`
+    // upwards (the kernel keeps the direction flag clear), touches no stack
+    // and no other memory, and clobbers only the two inout registers.
     #[cfg(target_arch = "x86_64")]
-    // SAFETY: `rep stosq` stores `rcx` words of `rax` from `rdi` upwards (the
-    // kernel keeps the direction flag clear); `dst` is valid for writes of a
-    // page (checked) and word-aligned (checked), which is PAGE / 8 words.
-    // It touches no stack and no other memory, and clobbers only the two
-    // registers it is given as inouts.
+    // SAFETY: `dst` is valid for writes of a page and word-aligned (both
+    // checked above): exactly the PAGE / 8 words stored.
     unsafe {
         core::arch::asm!(
             "rep stosq",

@@ -280,12 +280,13 @@ bool zrs_disk_is_claimed(struct gendisk *disk, bool *claim)
 	bool ret;
 
 	mutex_lock(&disk->open_mutex);
-	ret = *claim;
+	ret = zrs_disk_is_open(disk, claim);
 	mutex_unlock(&disk->open_mutex);
 	return ret;
 }
 
-/* Called from ->open with disk->open_mutex held by the block layer. */
+/* With disk->open_mutex held: by the block layer around ->open, or by
+ * zrs_disk_is_claimed(). */
 bool zrs_disk_is_open(struct gendisk *disk, bool *claim)
 {
 	lockdep_assert_held(&disk->open_mutex);

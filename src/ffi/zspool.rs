@@ -72,10 +72,10 @@ impl ZsPool {
     /// Copy `src` into the object `h` (of at least `src.len()` bytes).
     #[inline]
     pub(crate) fn write(&self, h: Handle, src: &[u8]) {
-        // SAFETY: `pool` is valid and `h` is live (type invariant); `src` is
-        // valid for `src.len()` bytes, no more than the object's size since
-        // callers allocate `h` with that length; zs_obj_write only reads
-        // it (its parameter is not const-qualified).
+        // zs_obj_write only reads `src` (its parameter is not const-qualified),
+        // and callers allocate `h` with `src.len()` bytes.
+        // SAFETY: `pool` valid, `h` live (type invariant), `src` readable for
+        // `src.len()` bytes, no more than the object's size (above).
         unsafe {
             sys::zs_obj_write(
                 self.pool,
