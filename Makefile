@@ -7,11 +7,11 @@
 #   make check                  everything CI runs; ends "N passed, N failed"
 #   make run                    boot the release kernel and show zram at work
 #   make setup                  host packages, kernel source, both kernels
-#   make install [KDIR=] [INSTALL_MOD_PATH=|DESTDIR=]   zram_rs.ko into
-#                               lib/modules/<release>/updates + depmod
-#   make uninstall              undo exactly that
-#   make install-alias          /etc/modprobe.d/zram-rs.conf: "modprobe zram"
-#                               loads zram_rs (opt-in); make uninstall-alias
+#   make install [KDIR=] [INSTALL_MOD_PATH=|DESTDIR=]   the module as zram.ko
+#                               into lib/modules/<release>/updates + depmod:
+#                               "modprobe zram" loads it (KDIR may be a
+#                               distribution's headers, as DKMS passes)
+#   make uninstall              undo exactly that: the C zram is back
 #   make soak [SECS=600]        reliability tests for about SECS each
 #   make bench [QUICK=1] [ALG=lz4] [BOOTS=det]  ours against the C zram in
 #                               QEMU: fio, swap, memory, the limit (BOOTS=det:
@@ -31,59 +31,51 @@ KDIR ?= $(shell bash $(TOP)/scripts/build-kernel.sh $(FLAVOUR))
 # Module objects go to the cache, one directory per kernel tree (DKMS
 # passes its own build directory instead).
 MODDIR ?= $(shell bash $(TOP)/scripts/modpath.sh $(KDIR))
-# Build with the compiler the kernel was built with: clang-N if the tree
-# was built by clang N and clang-N exists, plain LLVM=1 for other clang.
-CLANG_MAJOR = $(shell sed -n 's/^CONFIG_CLANG_VERSION=\([0-9]*\)[0-9]\{4\}$$/\1/p' $(KDIR)/include/config/auto.conf 2>/dev/null)
-LLVM ?= $(if $(CLANG_MAJOR),$(if $(shell command -v clang-$(CLANG_MAJOR)),-$(CLANG_MAJOR),1))
-# Name the versioned tools outright: DKMS passes CC=clang LD=ld.lld for a
-# clang-built kernel, which do not exist where only clang-N is installed.
-KTOOLS = LLVM=$(LLVM) $(if $(filter -%,$(LLVM)),CC=clang$(LLVM) LD=ld.lld$(LLVM))
+# The module's name: zram_rs beside the C zram (tests, benchmarks), zram
+# where it replaces it (make install, DKMS).
+MODNAME ?= zram_rs
+export MODNAME
 KREL = $(shell cat $(KDIR)/include/config/kernel.release 2>/dev/null)
 INSTALL_MOD_PATH ?= $(DESTDIR)
 MODDEST = $(INSTALL_MOD_PATH)/lib/modules/$(KREL)/updates
 DEPMOD = depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KREL)
-export LIBCLANG_PATH ?= /usr/lib/llvm-19/lib
+export LIBCLANG_PATH ?= $(lastword $(wildcard /usr/lib/llvm-*/lib))
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
 .PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
-	install uninstall install-alias uninstall-alias soak bench bench-bundle profile
+	install uninstall soak bench bench-bundle profile debian-check
 
 all: modules
 
+# scripts/kbuild.sh: the kernel's compiler, a Rust tree for a distribution's
+# headers, and the module's imports checked against the kernel's exports.
 modules:
-	@bash $(TOP)/scripts/check-kdir.sh "$(KDIR)"
-	@mkdir -p $(MODDIR)
-	$(MAKE) -C $(KDIR) M=$(TOP) MO=$(MODDIR) $(KTOOLS) modules
-	@echo "built: $(MODDIR)/zram_rs.ko"
+	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP) $(MODDIR)
+	@echo "built: $(MODDIR)/$(MODNAME).ko"
 
-install: modules
-	install -D -m 0644 $(MODDIR)/zram_rs.ko $(MODDEST)/zram_rs.ko
+# Installed as zram.ko under updates/, which depmod prefers to the kernel's
+# own kernel/drivers/block/zram/zram.ko: everything that names "zram"
+# (modprobe, rmmod, zramswap, zram-generator) gets ours; uninstall gives
+# the C zram back.
+install:
+	$(MAKE) -C $(TOP) modules MODNAME=zram MODDIR=$(MODDIR)-zram
+	install -D -m 0644 $(MODDIR)-zram/zram.ko $(MODDEST)/zram.ko
 	$(DEPMOD)
-	@echo "installed $(MODDEST)/zram_rs.ko"
+	@echo "installed $(MODDEST)/zram.ko"
 
 uninstall:
 	@bash $(TOP)/scripts/check-kdir.sh "$(KDIR)"
-	rm -f $(MODDEST)/zram_rs.ko
+	rm -f $(MODDEST)/zram.ko
 	-rmdir $(MODDEST) 2>/dev/null
 	$(DEPMOD)
 
-install-alias:
-	install -D -m 0644 $(TOP)/scripts/zram-rs.modprobe.conf $(DESTDIR)/etc/modprobe.d/zram-rs.conf
-
-uninstall-alias:
-	rm -f $(DESTDIR)/etc/modprobe.d/zram-rs.conf
-
 testmods:
-	@mkdir -p $(MODDIR)-test
-	$(MAKE) -C $(KDIR) M=$(TOP)/tests/kmod MO=$(MODDIR)-test $(KTOOLS) modules
+	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP)/tests/kmod $(MODDIR)-test
 
 # Lints count as errors: the module must build clean under clippy.
 clippy:
-	@bash $(TOP)/scripts/check-kdir.sh "$(KDIR)"
-	@mkdir -p $(MODDIR)-clippy
-	$(MAKE) -C $(KDIR) M=$(TOP) MO=$(MODDIR)-clippy $(KTOOLS) CLIPPY=1 \
-		KRUSTFLAGS="-Dwarnings" modules
+	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP) $(MODDIR)-clippy CLIPPY=1 KRUSTFLAGS="-Dwarnings"
 
 host-test:
 	cd $(TOP)/tests/host && cargo test --quiet

@@ -8,6 +8,10 @@
 #
 #   scripts/mkinitramfs.sh KBUILD_DIR OUT.cpio MODULE.ko...
 #
+# KBUILD_DIR is one of scripts/build-kernel.sh's trees or the Debian
+# kernel's directory from scripts/debian-kernel.sh (the same layout).
+# With ZRS_INSTALL_UPDATES=DIR, DIR is what `make install` or dkms put
+# under lib/modules/<release>/updates.
 # With ZRS_INITRAMFS_EXTRA=DIR, DIR's tree is copied over the root too.
 . "$(dirname "$0")/lib.sh"
 
@@ -86,9 +90,13 @@ mkdir -p "$work/lib/modules/$kver/updates"
 for m in "$@"; do cp "$m" "$work/lib/modules/$kver/updates/"; done
 depmod -b "$work" "$kver"
 
-# The opt-in alias, staged where zram-alias.sh picks it up (installing it
-# for every test would turn the C zram tests' "modprobe zram" into ours).
-make -s -C "$ZRS_TOP" install-alias DESTDIR="$work/usr/share/zram-rs"
+# What installing the package puts under updates/ (ours as zram.ko),
+# staged where zram-alias.sh installs it from: installed for every test, it
+# would turn the C zram tests' "modprobe zram" into ours.
+if [ -n "${ZRS_INSTALL_UPDATES:-}" ]; then
+	mkdir -p "$work/usr/share/zram-rs/updates"
+	cp -a "$ZRS_INSTALL_UPDATES/." "$work/usr/share/zram-rs/updates/"
+fi
 
 # Tests: ours, and the kernel's zram selftests, unmodified.
 mkdir -p "$work/tests" "$work/selftests"
