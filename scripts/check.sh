@@ -12,7 +12,7 @@ ko() { failn=$((failn + 1)); failed+=("$*"); echo "FAIL $*"; }
 sk() { skipn=$((skipn + 1)); skipped+=("$*"); echo "SKIP $*"; }
 t0=$SECONDS
 
-msg "setup (host packages, kernel source, release + debug kernels)"
+msg "setup (host packages, kernel source, release + debug kernels, Debian environment)"
 if ! bash "$ZRS_TOP/scripts/setup.sh"; then
 	ko "setup"
 	echo "$pass passed, $failn failed"
@@ -58,6 +58,13 @@ while read -r verdict rest; do
 	FAIL) ko "$rest" ;;
 	esac
 done < <(bash "$ZRS_TOP/tests/host/install.sh" "$kd_rel" 2>&1)
+# The Debian path: build, symbols, DKMS and its mistakes on Debian's kernel.
+while read -r verdict rest; do
+	case $verdict in
+	PASS) ok "$rest" ;;
+	FAIL) ko "$rest" ;;
+	esac
+done < <(bash "$ZRS_TOP/tests/host/debian.sh" 2>&1)
 
 # Guest tests. Each boot appends "PASS|FAIL|SKIP [flavour] name: why" lines.
 summary=$(mktemp)
@@ -66,6 +73,8 @@ guest() { ZRS_SUMMARY=$summary bash "$ZRS_TOP/scripts/guest-run.sh" "$@"; }
 read -ra main_tests <<< "$(cat "$ZRS_TOP/tests/guest/CHECK" | sed 's/#.*//' | xargs)"
 guest -k release -s 4 -m 1G -t 300 module-load zram-streamcost harness-splat
 guest -k debug -s 4 -m 2G -t 600 "${main_tests[@]}"
+read -ra debian_tests <<< "$(sed 's/#.*//' "$ZRS_TOP/tests/guest/CHECK.debian" | xargs)"
+guest -k debian -s 2 -m 2G -t 600 "${debian_tests[@]}"
 # The host must kill a guest whose test hangs past every limit.
 guest -k release -s 1 -m 512M -t 10 harness-hang
 

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Boot a test kernel in QEMU and run guest tests in it.
 #
-#   scripts/guest-run.sh [-k release|debug] [-s SMP] [-m MEM] [-t SECS]
+#   scripts/guest-run.sh [-k release|debug|debian] [-s SMP] [-m MEM] [-t SECS]
 #                        [-a ARGS] TEST...
 #
 # Builds whatever is missing (kernel, module, initramfs), boots once, runs the
@@ -27,16 +27,26 @@ shift $((OPTIND - 1))
 (($#)) || die "no test named"
 tests=("$@")
 
-kb=$(bash "$ZRS_TOP/scripts/build-kernel.sh" "$flavour")
-msg "building the module against the $flavour kernel"
-make -s -C "$ZRS_TOP" modules testmods KDIR="$kb" >/dev/null
-md=$(bash "$ZRS_TOP/scripts/modpath.sh" "$kb")
-mods=("$md"/*.ko "$md"-test/*.ko)
+run=$ZRS_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$flavour-$$
+mkdir -p "$run"
+if [ "$flavour" = debian ]; then
+	# Debian's own kernel and modules; ours built in the Debian environment.
+	kb=$(bash "$ZRS_TOP/scripts/debian-kernel.sh") || die "Debian kernel not ready"
+	mods=("$kb/zram_rs.ko")
+	export ZRS_INSTALL_UPDATES=$kb/install
+else
+	kb=$(bash "$ZRS_TOP/scripts/build-kernel.sh" "$flavour")
+	msg "building the module against the $flavour kernel"
+	make -s -C "$ZRS_TOP" modules testmods KDIR="$kb" >/dev/null
+	md=$(bash "$ZRS_TOP/scripts/modpath.sh" "$kb")
+	mods=("$md"/*.ko "$md"-test/*.ko)
+	# What `make install` puts under updates/, for zram-alias to install.
+	make -s -C "$ZRS_TOP" install KDIR="$kb" INSTALL_MOD_PATH="$run/inst" >/dev/null
+	export ZRS_INSTALL_UPDATES=$run/inst/lib/modules/$(cat "$kb/include/config/kernel.release")/updates
+fi
 
 guest_bins
 
-run=$ZRS_CACHE/runs/$(date +%Y%m%d-%H%M%S)-$flavour-$$
-mkdir -p "$run"
 cpio=$run/initramfs.cpio
 bash "$ZRS_TOP/scripts/mkinitramfs.sh" "$kb" "$cpio" "${mods[@]}"
 
@@ -65,7 +75,7 @@ accel_args() {
 }
 read -ra accel <<< "$(accel_args)"
 if [ -n "${ZRS_QEMU_EXTRA:-}" ]; then read -ra extra <<< "$ZRS_QEMU_EXTRA"; else extra=(); fi
-boot_allow=$([ "$flavour" = debug ] && echo 120 || echo 60)
+boot_allow=$([ "$flavour" = release ] && echo 60 || echo 120)
 total=$((boot_allow + ${#tests[@]} * per_test + 30))
 tlist=$(IFS=,; echo "${tests[*]}")
 msg "booting $flavour ($(basename "$(readlink -f "$kb")"), ${accel[*]}, -smp $smp -m $mem): ${tests[*]}"

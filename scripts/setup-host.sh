@@ -8,7 +8,7 @@ PKGS=(
 	clang-19 lld-19 llvm-19 libclang-19-dev
 	flex bison bc libelf-dev libssl-dev cpio kmod make xz-utils
 	qemu-system-x86 busybox-static
-	util-linux e2fsprogs fio dkms systemd
+	util-linux e2fsprogs fio dkms systemd debootstrap
 	python3 python3-matplotlib
 )
 want=("${PKGS[@]}")
