@@ -35,6 +35,7 @@ use crate::ffi::acomp::{self, Acomp};
 use crate::ffi::complib::CompLib;
 use crate::ffi::cpuhp::{HotplugCallbacks, Instance, MultiState};
 use crate::ffi::cpuslots::CpuSlots;
+use crate::logic::algo::Backends;
 use crate::logic::parse::PAGE_SIZE;
 use kernel::alloc::KVVec;
 use kernel::cpu::{nr_cpu_ids, CpuId};
@@ -42,6 +43,41 @@ use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::str::CString;
 use kernel::sync::{Arc, Mutex, MutexGuard};
+
+/// The kernel's own zram as its `.config` built it (`CONFIG_ZRAM_*`):
+/// `comp_algorithm` lists what it lists and new devices start with its
+/// default, so that replacing it changes nothing a user sees (Debian's,
+/// for one, has lz4, lz4hc, zstd and deflate, lz4 by default). A kernel
+/// without zram gets the distributions' usual one.
+#[cfg(CONFIG_ZRAM)]
+pub(crate) const BACKENDS: Backends = Backends::new(
+    [
+        cfg!(CONFIG_ZRAM_BACKEND_LZO),
+        cfg!(CONFIG_ZRAM_BACKEND_LZ4),
+        cfg!(CONFIG_ZRAM_BACKEND_LZ4HC),
+        cfg!(CONFIG_ZRAM_BACKEND_ZSTD),
+        cfg!(CONFIG_ZRAM_BACKEND_DEFLATE),
+        cfg!(CONFIG_ZRAM_BACKEND_842),
+    ],
+    // Index into `KNOWN`; the Kconfig choice sets exactly one.
+    if cfg!(CONFIG_ZRAM_DEF_COMP_LZO) {
+        1
+    } else if cfg!(CONFIG_ZRAM_DEF_COMP_LZ4) {
+        2
+    } else if cfg!(CONFIG_ZRAM_DEF_COMP_LZ4HC) {
+        3
+    } else if cfg!(CONFIG_ZRAM_DEF_COMP_ZSTD) {
+        4
+    } else if cfg!(CONFIG_ZRAM_DEF_COMP_DEFLATE) {
+        5
+    } else if cfg!(CONFIG_ZRAM_DEF_COMP_842) {
+        6
+    } else {
+        0
+    },
+);
+#[cfg(not(CONFIG_ZRAM))]
+pub(crate) const BACKENDS: Backends = crate::logic::algo::DISTRO;
 
 const PAGE: usize = PAGE_SIZE as usize;
 

@@ -15,6 +15,7 @@
 //! storage's writers (`SrcuBox::replace` relies on both).
 
 use crate::backing::Backing;
+use crate::comp::BACKENDS;
 use crate::ffi::cpuhp::MultiState;
 use crate::ffi::debugfs::DebugDir;
 use crate::ffi::disk::{Disk, Major, Opened, Segment};
@@ -50,13 +51,13 @@ struct Config {
 
 impl Config {
     fn algo(&self) -> &'static str {
-        self.algos[0].unwrap_or(algo::DEFAULT)
+        self.algos[0].unwrap_or(BACKENDS.default_algo())
     }
 
     /// Back to the default algorithm and no recompression ones, as the C
     /// driver's reset (and failed initialisation) leaves a device.
     fn reset_algos(&mut self) {
-        self.algos = [Some(algo::DEFAULT), None, None, None];
+        self.algos = [Some(BACKENDS.default_algo()), None, None, None];
     }
 }
 
@@ -103,7 +104,7 @@ impl Device {
                 stats: Stats::new(),
                 cfg <- new_mutex!(Config {
                     state: DevState::Uninit,
-                    algos: [Some(algo::DEFAULT), None, None, None],
+                    algos: [Some(BACKENDS.default_algo()), None, None, None],
                     disksize: 0,
                     backing: None,
                     compressed_wb: false,
@@ -346,13 +347,15 @@ impl Device {
             b"initstate" => {
                 writeln!(w, "{}", u32::from(self.cfg.lock().state.is_ready())).map_err(fmt_err)
             }
-            b"comp_algorithm" => algo::write_available(w, self.cfg.lock().algo()).map_err(fmt_err),
+            b"comp_algorithm" => {
+                algo::write_available(w, &BACKENDS, self.cfg.lock().algo()).map_err(fmt_err)
+            }
             b"recomp_algorithm" => {
                 let cfg = self.cfg.lock();
                 for (prio, a) in cfg.algos.iter().enumerate().skip(1) {
                     if let Some(a) = a {
                         write!(w, "#{prio}: ").map_err(fmt_err)?;
-                        algo::write_available(w, a).map_err(fmt_err)?;
+                        algo::write_available(w, &BACKENDS, a).map_err(fmt_err)?;
                     }
                 }
                 Ok(())

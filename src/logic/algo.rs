@@ -11,12 +11,60 @@ use super::parse::sysfs_streq;
 /// any of them that the crypto API provides.
 pub const KNOWN: [&str; 7] = ["lzo-rle", "lzo", "lz4", "lz4hc", "zstd", "deflate", "842"];
 
-/// The ones a distribution's zram lists (lzo, lz4, zstd, deflate backends):
-/// `comp_algorithm` always shows these, so tools see the C driver's list.
-pub const LISTED: [&str; 5] = ["lzo-rle", "lzo", "lz4", "zstd", "deflate"];
+/// A kernel's own zram: which of `KNOWN` it has a backend for (its
+/// `CONFIG_ZRAM_BACKEND_*`; `lzo` covers `lzo-rle` too) and its default
+/// (`CONFIG_ZRAM_DEF_COMP`). `comp_algorithm` lists these and a new or
+/// reset device starts with that default, so that on any kernel tools see
+/// what that kernel's C zram shows.
+///
+/// # Invariants
+///
+/// `listed[default]` is true.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Backends {
+    listed: [bool; KNOWN.len()],
+    default: usize,
+}
 
-/// The default, as in the C driver.
-pub const DEFAULT: &str = "lzo-rle";
+impl Backends {
+    /// The backends a zram built with `lzo`, `lz4`, `lz4hc`, `zstd`,
+    /// `deflate` and `842` backends has (each flag in `KNOWN`'s order, one
+    /// for both lzo names) and the one named by `default` (`KNOWN`'s
+    /// index). Without that default among them, or with no backend at all,
+    /// the distributions' usual zram: `DISTRO`.
+    pub const fn new(backend: [bool; 6], default: usize) -> Self {
+        let [lzo, lz4, lz4hc, zstd, deflate, b842] = backend;
+        let listed = [lzo, lzo, lz4, lz4hc, zstd, deflate, b842];
+        if default < KNOWN.len() && listed[default] {
+            // INVARIANT: checked just above.
+            Backends { listed, default }
+        } else {
+            DISTRO
+        }
+    }
+
+    /// The default algorithm.
+    pub fn default_algo(&self) -> &'static str {
+        KNOWN[self.default]
+    }
+
+    /// The listed algorithms, in the C driver's order.
+    pub fn listed(&self) -> impl Iterator<Item = &'static str> + '_ {
+        KNOWN
+            .iter()
+            .zip(self.listed)
+            .filter(|(_, l)| *l)
+            .map(|(k, _)| *k)
+    }
+}
+
+/// The zram that distributions build and our test kernels have: lzo, lz4,
+/// zstd and deflate backends, lzo-rle by default (the C zram's own
+/// default). Also what a kernel without a zram of its own gets.
+pub const DISTRO: Backends = Backends {
+    listed: [true, true, true, false, true, true, false],
+    default: 0,
+};
 
 /// Longest name the C driver accepts (`ZRAM_MAX_ALGO_NAME_SZ` minus NUL).
 pub const MAX_NAME: usize = 127;
@@ -46,15 +94,17 @@ pub fn lookup(input: &[u8]) -> Result<&'static str, NameError> {
 /// `comp_algorithm`'s contents: each listed name followed by a space, the
 /// current one in brackets (appended if it is not one of the listed), then
 /// a newline: `"[lzo-rle] lzo lz4 zstd deflate \n"`.
-pub fn write_available(w: &mut impl Write, current: &str) -> fmt::Result {
-    for name in LISTED {
+pub fn write_available(w: &mut impl Write, backends: &Backends, current: &str) -> fmt::Result {
+    let mut listed = false;
+    for name in backends.listed() {
         if name == current {
+            listed = true;
             write!(w, "[{name}] ")?;
         } else {
             write!(w, "{name} ")?;
         }
     }
-    if !LISTED.contains(&current) {
+    if !listed {
         write!(w, "[{current}] ")?;
     }
     writeln!(w)

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Statistics files: exact C formats, and the same figures as the in-tree C
-# zram for the same writes (both drivers use the same lzo-rle code).
+# zram for the same writes (both drivers start with the default of this
+# kernel's zram, and use the same compressor code for it).
 . ./lib.sh
 
 workload() {

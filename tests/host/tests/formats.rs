@@ -65,18 +65,46 @@ fn buf_writer_stops_at_the_end() {
 
 #[test]
 fn comp_algorithm_list() {
+    let d = &algo::DISTRO;
+    assert_eq!(d.default_algo(), "lzo-rle");
     assert_eq!(
-        render(|w| algo::write_available(w, "lzo-rle")),
+        render(|w| algo::write_available(w, d, "lzo-rle")),
         "[lzo-rle] lzo lz4 zstd deflate \n"
     );
     assert_eq!(
-        render(|w| algo::write_available(w, "zstd")),
+        render(|w| algo::write_available(w, d, "zstd")),
         "lzo-rle lzo lz4 [zstd] deflate \n"
     );
     assert_eq!(
-        render(|w| algo::write_available(w, "842")),
+        render(|w| algo::write_available(w, d, "842")),
         "lzo-rle lzo lz4 zstd deflate [842] \n"
     );
+}
+
+#[test]
+fn comp_algorithm_list_of_a_kernel() {
+    // Debian 7.3's zram: lz4, lz4hc, zstd, deflate; lz4 by default.
+    let deb = algo::Backends::new([false, true, true, true, true, false], 2);
+    assert_eq!(deb.default_algo(), "lz4");
+    assert_eq!(
+        render(|w| algo::write_available(w, &deb, "lz4")),
+        "[lz4] lz4hc zstd deflate \n"
+    );
+    assert_eq!(
+        render(|w| algo::write_available(w, &deb, "lzo-rle")),
+        "lz4 lz4hc zstd deflate [lzo-rle] \n"
+    );
+    // lzo names both lzo backends.
+    let lzo = algo::Backends::new([true, false, false, false, false, false], 1);
+    assert_eq!(lzo.default_algo(), "lzo");
+    assert_eq!(lzo.listed().collect::<Vec<_>>(), ["lzo-rle", "lzo"]);
+    // A default without its backend, or no backend: the usual zram.
+    assert_eq!(
+        algo::Backends::new([true, false, false, false, false, false], 4),
+        algo::DISTRO
+    );
+    assert_eq!(algo::Backends::new([false; 6], 0), algo::DISTRO);
+    assert_eq!(algo::Backends::new([true; 6], 9), algo::DISTRO);
 }
 
 #[test]
