@@ -27,7 +27,7 @@ use crate::logic::parse::{self, ParseError, PAGE_SHIFT};
 use crate::logic::post;
 use crate::logic::stats::{self, BufWriter, MmStat};
 use crate::postproc::WbConfig;
-use crate::store::{Meta, MetaConfig, Stats};
+use crate::store::{Meta, MetaConfig, MetaError, Stats};
 use core::fmt::Write;
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -55,7 +55,7 @@ impl Config {
     }
 
     /// Back to the default algorithm and no recompression ones, as the C
-    /// driver's reset (and failed initialisation) leaves a device.
+    /// driver's reset leaves a device.
     fn reset_algos(&mut self) {
         self.algos = [Some(BACKENDS.default_algo()), None, None, None];
     }
@@ -188,6 +188,7 @@ impl Device {
         let pages = parse::disksize_aligned(size)
             .ok_or(EINVAL)
             .and_then(|s| usize::try_from(s >> PAGE_SHIFT).map_err(|_| EINVAL));
+        let mut comp_failed = false;
         let made = pages.and_then(|pages| {
             let name = CString::try_from_fmt(fmt!("zram{}", self.id))?;
             let mc = MetaConfig {
@@ -195,7 +196,14 @@ impl Device {
                 backing: cfg.backing.clone(),
                 compressed_wb: cfg.compressed_wb,
             };
-            let meta = KBox::new(Meta::new(pages, &name, mc, &self.ms)?, GFP_KERNEL)?;
+            let meta = Meta::new(pages, &name, mc, &self.ms).map_err(|e| match e {
+                MetaError::Alloc(e) => e,
+                MetaError::Comp(e) => {
+                    comp_failed = true;
+                    e
+                }
+            })?;
+            let meta = KBox::new(meta, GFP_KERNEL)?;
             // Uninitialised: there is nothing to replace.
             if let Some(old) = self.meta.replace(&self.disk, Some(meta))? {
                 old.free_all(&self.stats);
@@ -211,8 +219,12 @@ impl Device {
                 Ok(())
             }
             Err(e) => {
-                // As C: a failed initialisation forgets the algorithms.
-                cfg.reset_algos();
+                // As C: a compressor that cannot be made costs the
+                // secondary algorithms; the primary stays, and nothing is
+                // forgotten when the storage itself cannot be allocated.
+                if comp_failed {
+                    cfg.algos[1..].fill(None);
+                }
                 cfg.state = cfg.state.on(DevEvent::InitFailed).map_err(errno)?;
                 Err(e)
             }

@@ -149,6 +149,17 @@ pub(crate) struct MetaConfig<'a> {
     pub(crate) compressed_wb: bool,
 }
 
+/// Why `Meta::new` failed. The C driver's `disksize_store` returns at once
+/// when its table or pool cannot be allocated, but forgets the secondary
+/// algorithms (keeping the primary) when a compressor cannot be made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum MetaError {
+    /// The slot table or the pool.
+    Alloc(Error),
+    /// A compressor.
+    Comp(Error),
+}
+
 impl Meta {
     /// Allocate storage for `pages` pages. Each algorithm gets its own
     /// compressor (per-CPU streams, hotplug instance, preload).
@@ -157,20 +168,20 @@ impl Meta {
         pool_name: &CStr,
         mc: MetaConfig<'_>,
         ms: &Arc<MultiState>,
-    ) -> Result<Self> {
-        let table = SlotTable::new(pages)?;
-        let pool = ZsPool::new(pool_name)?;
+    ) -> Result<Self, MetaError> {
+        let table = SlotTable::new(pages).map_err(MetaError::Alloc)?;
+        let pool = ZsPool::new(pool_name).map_err(MetaError::Alloc)?;
         let mut comps = [None, None, None, None];
         for (c, algo) in comps.iter_mut().zip(mc.algos.iter()) {
             if let Some(a) = algo {
-                *c =
-                    Some(Compressor::new(ms, a).inspect_err(|_| {
-                        pr_err!("Cannot initialise {} compressing backend\n", a)
-                    })?);
+                *c = Some(Compressor::new(ms, a).map_err(|e| {
+                    pr_err!("Cannot initialise {} compressing backend\n", a);
+                    MetaError::Comp(e)
+                })?);
             }
         }
         if comps[0].is_none() {
-            return Err(EINVAL);
+            return Err(MetaError::Comp(EINVAL));
         }
         let huge_class_size = pool.huge_class_size();
         Ok(Meta {
