@@ -6,6 +6,10 @@
 # Reading any attribute must never show a kernel pointer.
 . ./lib.sh
 d=/sys/block/zram0
+attrs="disksize reset comp_algorithm mem_limit mem_used_max compact idle
+	backing_dev writeback writeback_limit writeback_limit_enable
+	writeback_batch_size compressed_writeback recomp_algorithm recompress
+	algorithm_params"
 long=$(printf '1%.0s' $(seq 300))
 # value list: entries separated by newlines; \xNN escapes for zrs-write.
 corpus() {
@@ -51,6 +55,7 @@ snapshot() {
 	for f in initstate disksize comp_algorithm mm_stat backing_dev \
 		recomp_algorithm writeback_limit writeback_limit_enable \
 		writeback_batch_size compressed_writeback bd_stat; do
+		[ -e $d/$f ] || continue
 		while IFS= read -r l; do SNAP+="$l|"; done < $d/$f
 	done
 }
@@ -60,7 +65,8 @@ restore() { # wanted state
 	read -r st < $d/initstate
 	if [ $1 = uninit ]; then
 		[ "$st" = 1 ] && echo 1 > $d/reset
-		echo lzo-rle > $d/comp_algorithm
+		# (Refused by a C zram without lzo backends: it keeps its default.)
+		echo lzo-rle 2>/dev/null > $d/comp_algorithm
 	elif [ "$st" = 0 ]; then
 		echo 16M > $d/disksize
 	fi
@@ -75,10 +81,7 @@ restore() { # wanted state
 run_corpus() { # driver state(uninit|init) -> writes "attr|value|errno" lines
 	local attr v r base
 	snapshot; base=$SNAP
-	for attr in disksize reset comp_algorithm mem_limit mem_used_max compact idle \
-		backing_dev writeback writeback_limit writeback_limit_enable \
-		writeback_batch_size compressed_writeback recomp_algorithm recompress \
-		algorithm_params; do
+	for attr in $attrs; do
 		while IFS= read -r v; do
 			r=$(zrs-write -n "$d/$attr" "$v")
 			echo "$2|$attr|$v|$r"
@@ -109,9 +112,40 @@ for drv in rs c; do
 		cat "$f" 2>/dev/null | grep -qiE 'ffff[0-9a-f]{12}' && echo "$f" >> /tmp/ptr.bad
 	done
 	echo 1 > $d/reset
+	# What this driver has: its attributes and the algorithms it lists.
+	for a in $attrs; do [ -e $d/$a ] && echo $a; done > /tmp/attrs.$drv
+	tr -d '[]' < $d/comp_algorithm | xargs -n1 > /tmp/listed.$drv
 	zram_unload
 done
 unset ZRS_DRIVER
+
+# Where the kernel's C zram was built with less than ours has (Debian's:
+# no lzo backends, no CONFIG_ZRAM_MULTI_COMP), ours is a superset: it
+# lists what the C zram lists, but still accepts a known algorithm that
+# the crypto API provides and keeps its recompression attributes. Those
+# inputs are set aside, by what the C zram itself shows; all others must
+# match. On our own kernels nothing is set aside.
+cmp -s /tmp/listed.rs /tmp/listed.c || fail "comp_algorithm lists differ: ours '$(xargs < /tmp/listed.rs)', C '$(xargs < /tmp/listed.c)'"
+known="lzo-rle lzo lz4 lz4hc zstd deflate 842"
+extra_attrs=$(grep -vxFf /tmp/attrs.c /tmp/attrs.rs | xargs)
+extra_algos=$(for a in $known; do grep -qx "$a" /tmp/listed.c || echo "$a"; done | xargs)
+superset() { # file: the lines that belong to the superset
+	awk -F'|' -v attrs=" $extra_attrs " -v algos=" $extra_algos " \
+		'index(attrs, " " $2 " ") || ($2 ~ /^(comp|recomp)_algorithm$/ && index(algos, " " $3 " "))' "$1"
+}
+aside=$(superset /tmp/bad.rs | cut -d'|' -f1-3 | sort -u)
+if [ -n "$aside" ]; then
+	# Ours must accept every such algorithm where the C zram says EINVAL.
+	bad=$(superset /tmp/bad.rs | awk -F'|' '$2 == "comp_algorithm" && $4 != "OK" && $1 == "uninit"')
+	[ -n "$bad" ] && fail "ours refused an algorithm it provides: $(echo "$bad" | head -2 | tr '\n' ' ')"
+	echo "$aside" > /tmp/aside
+	for f in rs c; do
+		awk -F'|' 'NR == FNR { k[$0] = 1; next } !(($1 "|" $2 "|" $3) in k)' /tmp/aside /tmp/bad.$f > /tmp/bad.$f.cmp
+		mv /tmp/bad.$f.cmp /tmp/bad.$f
+	done
+	emit "superset_inputs=$(echo "$aside" | wc -l) extra_attrs=${extra_attrs// /,} extra_algos=${extra_algos// /,}"
+	log "set aside (ours is a superset of this kernel's C zram): attributes '$extra_attrs', algorithms '$extra_algos'"
+fi
 
 # num_devices: a bad parameter fails the load the same way for both.
 for v in abc -1 4294967296 1x; do
