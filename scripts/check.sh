@@ -51,7 +51,7 @@ else
 	echo "$out" | tail -20; ko "host unit tests (did not build)"
 fi
 
-# Install path: make install/uninstall, alias, KDIR errors, DKMS.
+# Install path: make install/uninstall (as zram.ko), KDIR errors, DKMS.
 while read -r verdict rest; do
 	case $verdict in
 	PASS) ok "$rest" ;;
