@@ -50,7 +50,7 @@ else
 	fail "Rust imports against Debian's Module.symvers ($n imports)"
 fi
 # The rebuilt rust/ exports exactly the Rust names Debian's kernel exports.
-ours=$(cat "$(deb_path "$kd")"/rust/exports_*_generated.h 2>/dev/null | grep -o '(\(_R[A-Za-z0-9_]*\|rust_helper_[a-z0-9_]*\))' | tr -d '()' | sort -u)
+ours=$(cat "$(deb_path "$kd")"/rust/exports_*_generated.h 2>/dev/null | grep -o '(\(_R[A-Za-z0-9_]*\|rust_helper_[A-Za-z0-9_]*\))' | tr -d '()' | sort -u)
 debs=$(awk '$2 ~ /^(_R|rust_helper_)/ && $3 == "vmlinux" { print $2 }' "$dsyms" | sort -u)
 if [ -n "$ours" ] && [ "$ours" = "$debs" ]; then
 	pass "rebuilt rust/ exports the same $(echo "$debs" | wc -l) Rust symbols as Debian's kernel"
