@@ -10,6 +10,8 @@
 #           instructions, so single-job figures repeat to a fraction of a
 #           percent. fio (1 job), the limit (null_blk +
 #           the compressor alone), swap, memory per page and per disksize.
+#   det-debian  the det boot's fio, swap and memory on Debian's own kernel
+#           (its zram.ko against ours built against its headers)
 #   tcg-sN  plain TCG at -smp N (2; and 1 and 4 for scaling): fio with 1 job
 #           and one job per vCPU; wall-clock time, so noisy.
 # Results: $ZRS_CACHE/bench/<timestamp>/ (results.json with every raw
@@ -78,12 +80,14 @@ fi
 common="alg=$ALG disksize=512M size=$size runtime=$runtime rounds=$rounds swapmib=$swapmib swaplimit=24 sizes=$sizes"
 
 boots=()
-boot() { # name smp mem qemu-extra kernel-cmdline-extra args tests...
+boot() { # [-k flavour] name smp mem qemu-extra kernel-cmdline-extra args tests...
+	local flavour=release
+	if [ "$1" = -k ]; then flavour=$2; shift 2; fi
 	local name=$1 smp=$2 mem=$3 qextra=$4 kextra=$5 args=$6 t0=$SECONDS rc=0 run
 	shift 6
 	msg "bench: boot $name (-smp $smp -m $mem${qextra:+ $qextra}${kextra:+, kernel: $kextra}): $*"
 	ZRS_QEMU_EXTRA=$qextra ZRS_CMDLINE_EXTRA=$kextra \
-		bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s "$smp" -m "$mem" \
+		bash "$ZRS_TOP/scripts/guest-run.sh" -k "$flavour" -s "$smp" -m "$mem" \
 		-t 1800 -a "$args" "$@" > "$out/boot-$name.log" 2>&1 || rc=$?
 	cat "$out/boot-$name.log" | grep -E '^(PASS|FAIL|SKIP)|bench' | grep -v '^DATA ' >&2 || true
 	run=$(sed -n 's/.*console log: \(.*\)\/console.log$/\1/p' "$out/boot-$name.log" | tail -1)
@@ -91,7 +95,7 @@ boot() { # name smp mem qemu-extra kernel-cmdline-extra args tests...
 	cp "$run/results.clean" "$out/boot-$name.txt"
 	ln -sf "$run/console.log" "$out/console-$name.log"
 	local accel
-	accel=$(sed -n 's/.*booting release ([^,]*, \(-accel [a-z]* -cpu [^ ,]*\),.*/\1/p' "$out/boot-$name.log" | tail -1)
+	accel=$(sed -n 's/.*booting [a-z]* ([^,]*, \(-accel [a-z,=]* -cpu [^ ,]*\),.*/\1/p' "$out/boot-$name.log" | tail -1)
 	zrs_boot_record "$name" "$smp" "$mem" "$qextra" "$kextra" "$accel" "$args" "$*" \
 		"$rc" "$((SECONDS - t0))" >> "$out/boots.jsonl"
 	boots+=("$name")
@@ -100,6 +104,12 @@ boot() { # name smp mem qemu-extra kernel-cmdline-extra args tests...
 t_all=$SECONDS
 boot det 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
 	bench-info bench-limit bench-fio bench-swap bench-mem
+# The same deterministic matrix on Debian's own kernel (gcc-built, so no
+# CONFIG_RUST_INLINE_HELPERS: the kernel crate's helpers are calls), ours
+# built as for DKMS against its headers, Debian's zram.ko as the C side.
+# No bench-limit: its compressor-alone module is built for our kernels.
+boot -k debian det-debian 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
+	bench-info bench-fio bench-swap bench-mem
 if [ "$BOOTS" = all ]; then
 	boot tcg-s2 2 2G "" "" "$common ds=$ds jobs=1:ncpu wl=$tcg_wl" \
 		bench-info bench-limit bench-fio bench-swap

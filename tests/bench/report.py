@@ -446,6 +446,12 @@ def write_markdown(d, res):
                      f"{v['ratio']:.3f} | {v['huge_pages']}/{v['pages']} |" if v['ratio'] is not None else
                      f"| {ds_name(ds)} | {api} | {v['comp_ns_per_byte']:.3f} | {v['decomp_ns_per_byte']:.3f} | n/a | {v['huge_pages']}/{v['pages']} |")
         L.append("")
+    deb = res["boots"].get("det-debian")
+    if deb:
+        fio_section(deb, "fio, deterministic mode on Debian's own kernel (single job)", False)
+        L.append("Debian 7.3.4+deb13-amd64 as packaged (gcc-14, no CONFIG_RUST_INLINE_HELPERS: the kernel crate's "
+                 "C helpers are calls into vmlinux, not inlined), its own zram.ko as C, ours built against its "
+                 "headers as DKMS builds it; the same QEMU options and workloads as the deterministic boot above.\n")
     if tcg:
         fio_section(tcg, f"fio, {tcg_acc} -smp 2 (1 job and one job per vCPU; wall clock)", False)
     for smp, (name, acc, b) in sb.items():
@@ -503,7 +509,7 @@ def write_markdown(d, res):
         L.append("- ours: 16 bytes per slot by design (src/logic/slot.rs: handle + one attribute word); "
                  "the slope above is the measurement")
         L.append("")
-    for name in ("det", sb[2][0] if 2 in sb else "tcg-s2"):
+    for name in ("det", "det-debian", sb[2][0] if 2 in sb else "tcg-s2"):
         b = res["boots"].get(name)
         if b and b.get("swap"):
             s = b["swap"]
@@ -571,6 +577,23 @@ def write_markdown(d, res):
         s = det["swap"]
         S.append(f"swap (deterministic): ours {s['rs']['ms']['median']:.0f} ms, C {s['c']['ms']['median']:.0f} ms, "
                  f"speed ours/C {s['ours_speed_over_c']['ratio']:.3f}; pswpout ours {s['rs']['pswpout']} C {s['c']['pswpout']}")
+    deb = res["boots"].get("det-debian")
+    if deb and deb["fio"]:
+        rat = [row["ours_over_c"]["ratio"] for row in deb["fio"] if "ours_over_c" in row]
+        lo = [row["ours_over_c"]["min"] for row in deb["fio"] if "ours_over_c" in row]
+        S.append(f"Debian's kernel (deterministic, no inline helpers): ours/C over {len(rat)} workloads "
+                 f"{min(rat):.3f}-{max(rat):.3f} (per-round low {min(lo):.3f})")
+        for row in deb["fio"]:
+            if "ours_over_c" in row:
+                S.append(f"  {ds_name(row['ds']):<18} {WL_NAME[row['wl']]:<14} {row['rs']['median']:8.1f} "
+                         f"{row['c']['median']:8.1f} {row['ours_over_c']['ratio']:7.3f}")
+        if deb.get("swap") and "ours_speed_over_c" in deb["swap"]:
+            s = deb["swap"]
+            S.append(f"swap (Debian, deterministic): ours {s['rs']['ms']['median']:.0f} ms, C {s['c']['ms']['median']:.0f} ms, "
+                     f"speed ours/C {s['ours_speed_over_c']['ratio']:.3f}")
+        mr = [m["rs"]["used"] / m["c"]["used"] for m in deb["memory"].values() if "rs" in m and "c" in m]
+        if mr:
+            S.append(f"memory (Debian): ours/C mem_used_total {min(mr):.4f}-{max(mr):.4f} over {len(mr)} data sets")
     S.append(f"full report: {os.path.join(d, 'report.md')}")
     return {"summary": "\n".join(S)}
 
