@@ -6,7 +6,8 @@
 #                               release kernel, built into the cache if missing)
 #   make check                  everything CI runs; ends "N passed, N failed"
 #   make run                    boot the release kernel and show zram at work
-#   make setup                  host packages, kernel source, both kernels
+#   make setup                  host packages, kernel source, both kernels,
+#                               the Debian 13 environment and kernel
 #   make install [KDIR=] [INSTALL_MOD_PATH=|DESTDIR=]   the module as zram.ko
 #                               into lib/modules/<release>/updates + depmod:
 #                               "modprobe zram" loads it (KDIR may be a
@@ -44,7 +45,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 RUST_SRCS = $(shell find $(TOP)/src $(TOP)/tests/kmod $(TOP)/tests/host -name '*.rs' -not -path '*/target/*')
 
 .PHONY: all modules testmods check run setup host-test fmt fmt-check clippy clean help \
-	install uninstall soak bench bench-bundle profile debian-check
+	install uninstall soak bench bench-bundle profile
 
 all: modules
 
