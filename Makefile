@@ -19,7 +19,7 @@
 #                               the deterministic boot only); not in check
 #   make bench-bundle [OUT=f.tar.xz]  the scaling runs, packed with QEMU
 #                               for a bigger machine (tests/bench/run-scale.sh)
-#   make profile [ALG=] [DS=95] [WL=a:b] [RT=40] [SMP=1]  perf in the deterministic
+#   make profile [ALG=] [DS=95] [WL=a:b] [RT=40] [SMP=1] [KERNEL=debian]  perf in the deterministic
 #                               boot: guest instructions per page and
 #                               function, ours beside the C zram
 #   make host-test | fmt | fmt-check | clippy | clean | help
@@ -31,7 +31,7 @@ FLAVOUR ?= release
 KDIR ?= $(shell bash $(TOP)/scripts/build-kernel.sh $(FLAVOUR))
 # Module objects go to the cache, one directory per kernel tree (DKMS
 # passes its own build directory instead).
-MODDIR ?= $(shell bash $(TOP)/scripts/modpath.sh $(KDIR))
+MODDIR ?= $(shell bash $(TOP)/scripts/modpath.sh $(KDIR) 2>/dev/null)
 # The module's name: zram_rs beside the C zram (tests, benchmarks), zram
 # where it replaces it (make install, DKMS).
 MODNAME ?= zram_rs
@@ -52,7 +52,7 @@ all: modules
 # scripts/kbuild.sh: the kernel's compiler, a Rust tree for a distribution's
 # headers, and the module's imports checked against the kernel's exports.
 modules:
-	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP) $(MODDIR)
+	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP) "$(MODDIR)"
 	@echo "built: $(MODDIR)/$(MODNAME).ko"
 
 # Installed as zram.ko under updates/, which depmod prefers to the kernel's
@@ -72,11 +72,11 @@ uninstall:
 	$(DEPMOD)
 
 testmods:
-	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP)/tests/kmod $(MODDIR)-test
+	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP)/tests/kmod "$(MODDIR)-test"
 
 # Lints count as errors: the module must build clean under clippy.
 clippy:
-	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP) $(MODDIR)-clippy CLIPPY=1 KRUSTFLAGS="-Dwarnings"
+	@bash $(TOP)/scripts/kbuild.sh "$(KDIR)" $(TOP) "$(MODDIR)-clippy" CLIPPY=1 KRUSTFLAGS="-Dwarnings"
 
 host-test:
 	cd $(TOP)/tests/host && cargo test --quiet
@@ -110,7 +110,8 @@ bench-bundle:
 
 profile:
 	ALG=$(ALG) $(if $(DS),DS=$(DS)) $(if $(WL),WL=$(WL)) $(if $(RT),RT=$(RT)) \
-		$(if $(DRIVERS),DRIVERS=$(DRIVERS)) $(if $(SMP),SMP=$(SMP)) bash $(TOP)/scripts/profile.sh
+		$(if $(DRIVERS),DRIVERS=$(DRIVERS)) $(if $(SMP),SMP=$(SMP)) \
+		$(if $(KERNEL),KERNEL=$(KERNEL)) bash $(TOP)/scripts/profile.sh
 
 clean:
 	rm -rf $(TOP)/tests/host/target

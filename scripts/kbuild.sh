@@ -9,9 +9,10 @@
 # (scripts/rust-kdir.sh turns the latter into a Rust-enabled tree).
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-kdir=${1:?KDIR}; src=${2:?SRCDIR}; mo=${3:?MODDIR}
+kdir=${1-}; src=${2:?SRCDIR}; mo=${3-}
 shift 3
 kd=$(bash "$here/rust-kdir.sh" "$kdir") || exit 1
+[ -n "$mo" ] || { echo "zram-rs: no module output directory (MODDIR)" >&2; exit 1; }
 auto=$kd/include/config/auto.conf
 
 # The kernel's compiler: gcc as its .config names it (Debian's is
