@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make profile [ALG=lz4] [DS=95] [WL=seqwrite:seqread:randwrite:randread]
-#              [RT=40] [DRIVERS=rs:c] [SMP=1]
+#              [RT=40] [DRIVERS=rs:c] [SMP=1] [KERNEL=release|debian]
 # Where each driver's guest time goes, per function and per 4 KiB page:
 # perf (built statically from the kernel tree, cached) samples cpu-clock in
 # the deterministic boot of make bench (-icount shift=0,sleep=off, so a
@@ -13,9 +13,14 @@
 # guest second: RT=40 gives about 10000 per workload. Prints a table of
 # guest nanoseconds (= instructions) per page, ours beside C; the console
 # log and the table are kept in $ZRS_CACHE/profile/<timestamp>/.
+# KERNEL=debian profiles Debian's own kernel instead (ours built against its
+# headers, its zram.ko as C; it has high-resolution timers, so samples come
+# at perf's default rate).
 . "$(dirname "$0")/lib.sh"
 
 ALG=${ALG:-lz4} DS=${DS:-95} RT=${RT:-40} DRIVERS=${DRIVERS:-rs:c} SMP=${SMP:-1}
+KERNEL=${KERNEL:-release}
+case $KERNEL in release | debian) ;; *) die "KERNEL is release or debian" ;; esac
 WL=${WL:-seqwrite:seqread:randwrite:randread}
 ZRS_FLAVOURS=release bash "$ZRS_TOP/scripts/setup.sh"
 PY=python3
@@ -40,7 +45,7 @@ out=$ZRS_CACHE/profile/$(date +%Y%m%d-%H%M%S)
 mkdir -p "$out"
 ZRS_INITRAMFS_EXTRA=$perf_dir/root \
 	ZRS_QEMU_EXTRA=$DET_QEMU_EXTRA ZRS_CMDLINE_EXTRA=$DET_CMDLINE_EXTRA \
-	bash "$ZRS_TOP/scripts/guest-run.sh" -k release -s "$SMP" -m 2G -t 3000 \
+	bash "$ZRS_TOP/scripts/guest-run.sh" -k "$KERNEL" -s "$SMP" -m 2G -t 3000 \
 	-a "alg=$ALG size=64 runtime=$RT ds=$DS wl=$WL drivers=$DRIVERS" \
 	bench-prof > "$out/boot.log" 2>&1 || { cat "$out/boot.log" >&2; die "profile boot failed"; }
 run=$(sed -n 's/.*console log: \(.*\)\/console.log$/\1/p' "$out/boot.log" | tail -1)
