@@ -14,6 +14,7 @@
 . "$ZRS_TOP/scripts/debian.sh"
 
 bash "$ZRS_TOP/scripts/debian-root.sh" >/dev/null
+deb_lock
 out=$DEB_KDIR/guest
 headers=/lib/modules/$DEB_KREL/build
 tree=/lib/modules/$DEB_KREL

@@ -81,3 +81,13 @@ deb_run() {
 deb_path() {
 	if deb_native; then echo "$1"; else echo "$DEB_ROOT$1"; fi
 }
+
+# deb_lock: hold the Debian environment's dkms state (the dkms tree,
+# /usr/src/zram-rs-*, the module tree) until the calling script exits, so
+# that two scripts (make check's tests, a bench or profile boot) cannot
+# interleave their dkms add/install/remove.
+deb_lock() {
+	mkdir -p "$ZRS_CACHE/debian"
+	exec 8>"$ZRS_CACHE/debian/dkms.lock"
+	flock 8
+}

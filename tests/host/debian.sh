@@ -13,6 +13,7 @@
 set +e
 pass() { echo "PASS debian: $*"; }
 fail() { echo "FAIL debian: $*"; }
+deb_lock
 tree=/lib/modules/$DEB_KREL
 headers=$tree/build
 ver=$(sed -n 's/^PACKAGE_VERSION="\(.*\)"/\1/p' "$ZRS_TOP/dkms.conf")
