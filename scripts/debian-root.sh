@@ -29,7 +29,7 @@ check_sums() {
 	done
 }
 
-if [ ! -f "$DEB_ROOT/.zrs-ready" ]; then
+if [ ! -f "$DEB_READY" ]; then
 	[ "$(id -u)" = 0 ] || die "need root to make the Debian root"
 	export ZRS_DEB_SETUP=1
 	if ! deb_native; then
@@ -62,8 +62,7 @@ if [ ! -f "$DEB_ROOT/.zrs-ready" ]; then
 		apt-get install -y -q --no-install-recommends "$@" >/dev/null
 		apt-get clean
 	' bash "${DEB_PINNED[@]}" "${DEB_HELPERS[@]}"
-	touch "$(deb_path /).zrs-ready" 2>/dev/null || true
-	deb_native || touch "$DEB_ROOT/.zrs-ready"
+	mkdir -p "$(dirname "$DEB_READY")" && touch "$DEB_READY"
 fi
 
 # Debian's signed kernel image, unpacked beside the root (not installed:

@@ -46,9 +46,11 @@ deb_native() {
 	grep -q '^VERSION_CODENAME=trixie' /etc/os-release 2>/dev/null
 }
 # The root (/ on Debian 13) and where the Debian kernel's files are cached.
-if deb_native; then DEB_ROOT=/; else
-	DEB_ROOT=$ZRS_CACHE/debian/trixie-$( { printf '%s\n' "${DEB_PINNED[@]}" "${DEB_HELPERS[@]}"; } | sha256sum | cut -c1-12)
-fi
+DEB_HASH=$( { printf '%s\n' "${DEB_PINNED[@]}" "${DEB_HELPERS[@]}"; } | sha256sum | cut -c1-12)
+if deb_native; then DEB_ROOT=/; else DEB_ROOT=$ZRS_CACHE/debian/trixie-$DEB_HASH; fi
+# Made once every pinned package is installed (in the root, or on the
+# Debian 13 machine itself).
+DEB_READY=$ZRS_CACHE/debian/ready-$DEB_HASH$(deb_native && echo -native || true)
 DEB_KDIR=$ZRS_CACHE/debian/kernel-$DEB_KPKG_VERSION
 # Inside the root: the Rust-enabled build tree debian-kdir.sh makes.
 DEB_KCACHE=/var/cache/zram-rs
@@ -60,7 +62,7 @@ deb_run() {
 		(cd "$ZRS_TOP" && "$@")
 		return
 	fi
-	[ -f "$DEB_ROOT/.zrs-ready" ] || [ "${ZRS_DEB_SETUP:-}" = 1 ] ||
+	[ -f "$DEB_READY" ] || [ "${ZRS_DEB_SETUP:-}" = 1 ] ||
 		die "no Debian root in $DEB_ROOT: run scripts/debian-root.sh"
 	unshare --mount --propagation private -- bash -euc '
 		r=$1; top=$2; shift 2
