@@ -41,7 +41,9 @@ else
 	md=$(bash "$ZRS_TOP/scripts/modpath.sh" "$kb")
 	mods=("$md"/*.ko "$md"-test/*.ko)
 	# What `make install` puts under updates/, for zram-alias to install.
-	make -s -C "$ZRS_TOP" install KDIR="$kb" INSTALL_MOD_PATH="$run/inst" >/dev/null
+	# (depmod warns that the staging root has no modules.builtin: true.)
+	make -s -C "$ZRS_TOP" install KDIR="$kb" INSTALL_MOD_PATH="$run/inst" >"$run/install.log" 2>&1 ||
+		{ cat "$run/install.log" >&2; die "make install into $run/inst failed"; }
 	export ZRS_INSTALL_UPDATES=$run/inst/lib/modules/$(cat "$kb/include/config/kernel.release")/updates
 fi
 
