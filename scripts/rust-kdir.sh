@@ -62,14 +62,11 @@ tarball=/usr/src/$spkg.tar.xz
 [ -f "$tarball" ] || err "$tarball is missing: reinstall $spkg=$hver"
 [ -f "$kdir/Module.symvers" ] || err "KDIR=$kdir has no Module.symvers: reinstall $hpkg"
 
-# The kernel's compiler, as its .config names it.
+# The kernel's compiler, chosen as for the module itself.
+. "$here/kcc.sh"
+kcc=$(kcc_args "$kdir/include/config/auto.conf") || exit 1
+mapfile -t kcc <<< "$kcc"
 cc=$(conf CONFIG_CC_VERSION_TEXT | awk '{ print $1 }')
-if grep -q '^CONFIG_CC_IS_GCC=y' "$kdir/include/config/auto.conf"; then
-	command -v "$cc" >/dev/null || err "kernel $rel was built by $cc, which is not installed: install ${cc#x86_64-linux-gnu-}"
-	kcc=(CC="$cc")
-else
-	kcc=(LLVM=1)
-fi
 for t in bindgen make bc flex bison; do
 	command -v "$t" >/dev/null || err "building the kernel's rust/ for $rel needs $t: install it"
 done
