@@ -131,7 +131,7 @@ extra_attrs=$(grep -vxFf /tmp/attrs.c /tmp/attrs.rs | xargs)
 extra_algos=$(for a in $known; do grep -qx "$a" /tmp/listed.c || echo "$a"; done | xargs)
 superset() { # file: the lines that belong to the superset
 	awk -F'|' -v attrs=" $extra_attrs " -v algos=" $extra_algos " \
-		'index(attrs, " " $2 " ") || ($2 ~ /^(comp|recomp)_algorithm$/ && index(algos, " " $3 " "))' "$1"
+		'index(attrs, " " $2 " ") || ($2 == "comp_algorithm" && index(algos, " " $3 " "))' "$1"
 }
 aside=$(superset /tmp/bad.rs | cut -d'|' -f1-3 | sort -u)
 if [ -n "$aside" ]; then
