@@ -25,8 +25,7 @@
 //! * Codec. For lz4, lzo and lzo-rle the crypto API's implementation only
 //!   wraps a library function, and going through it (request setup, the
 //!   scomp layer's own per-CPU stream lock with bottom halves disabled)
-//!   costs about 160 instructions per page, measured with zrs_compbench.
-//!   Those three are called directly, like the C zram's backends do, with
+//!   is pure overhead (benchmarks.rst has the figure). Those three are called directly, like the C zram's backends do, with
 //!   work memory in the stream; the output is the same bytes. The others
 //!   (lz4hc, zstd, deflate, 842) go through a crypto acomp transform. The
 //!   crypto lookup runs first either way: the preload rule holds.
@@ -169,6 +168,9 @@ impl Stream {
     }
 }
 
+/// The module's CPU-hotplug multistate: an instance per compressor.
+pub(crate) type Hotplug = MultiState<StreamSet>;
+
 /// The per-CPU streams of one compressor: the hotplug instance's context.
 pub(crate) struct StreamSet {
     name: CString,
@@ -177,8 +179,8 @@ pub(crate) struct StreamSet {
 }
 
 impl HotplugCallbacks for StreamSet {
-    fn prepare(&self, cpu: u32) -> Result {
-        let idx = cpu as usize;
+    fn prepare(&self, cpu: CpuId) -> Result {
+        let idx = cpu.as_u32() as usize;
         if self.streams.is_set(idx) {
             // Came back online: its stream was kept.
             return Ok(());
@@ -187,14 +189,14 @@ impl HotplugCallbacks for StreamSet {
         // reclaim, and reclaim may swap to this very device.
         let stream =
             Stream::new(&self.name, self.lib, crate::ffi::cpu_to_node(cpu)).inspect_err(|_| {
-                pr_err!("cannot allocate a {} stream for CPU {}\n", &*self.name, cpu)
+                pr_err!("cannot allocate a {} stream for CPU {}\n", &*self.name, idx)
             })?;
         let boxed = KBox::pin_init(new_mutex!(stream), GFP_KERNEL)?;
         // Published complete; readers never see a half-made stream.
         self.streams.set(idx, boxed)
     }
 
-    fn dead(&self, _cpu: u32) -> Result {
+    fn dead(&self, _cpu: CpuId) -> Result {
         // Kept until the compressor is destroyed: see the module comment.
         Ok(())
     }
@@ -210,7 +212,7 @@ impl Compressor {
     /// Create a compressor for `name` (one of `logic::algo::KNOWN`).
     /// Must be called without the CPU-hotplug lock held (it may load the
     /// algorithm's module).
-    pub(crate) fn new(ms: &Arc<MultiState>, name: &'static str) -> Result<Self> {
+    pub(crate) fn new(ms: &Arc<Hotplug>, name: &'static str) -> Result<Self> {
         let cname = CString::try_from_fmt(fmt!("{name}"))?;
         // Preload, outside the hotplug lock: may run modprobe.
         if !acomp::available(&cname) {

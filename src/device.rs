@@ -14,21 +14,19 @@
 //! Every `claim`/`unclaim` happens under `cfg`, which also serialises the
 //! storage's writers (`SrcuBox::replace` relies on both).
 
+mod attrs;
+
 use crate::backing::Backing;
-use crate::comp::BACKENDS;
-use crate::ffi::cpuhp::MultiState;
-use crate::ffi::debugfs::DebugDir;
+use crate::comp::{Hotplug, BACKENDS};
+use crate::ffi::debugfs::{BlockState, DebugDir, DebugRoot};
 use crate::ffi::disk::{Disk, Major, Opened, Segment};
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
 use crate::logic::lifecycle::{DevEvent, DevState};
 use crate::logic::parse::{self, ParseError, PAGE_SHIFT};
-use crate::logic::post;
-use crate::logic::stats::{self, BufWriter, MmStat};
-use crate::postproc::WbConfig;
+use crate::store::WbConfig;
 use crate::store::{Meta, MetaConfig, MetaError, Stats};
-use core::fmt::Write;
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::str::CString;
@@ -46,7 +44,7 @@ struct Config {
     wb: WbConfig,
     /// The debugfs directory; taken out (under the lock) and dropped
     /// (without it) on removal, since dropping waits for its readers.
-    debug: Option<DebugDir>,
+    debug: Option<DebugDir<Device>>,
 }
 
 impl Config {
@@ -68,7 +66,7 @@ pub(crate) struct Device {
     disk: Disk<Device>,
     id: i32,
     gate: Arc<Gate>,
-    ms: Arc<MultiState>,
+    ms: Arc<Hotplug>,
     #[pin]
     meta: SrcuBox<Meta>,
     stats: Stats,
@@ -76,10 +74,13 @@ pub(crate) struct Device {
     cfg: Mutex<Config>,
 }
 
-pub(crate) fn parse_err(e: ParseError) -> Error {
-    match e {
-        ParseError::Invalid => EINVAL,
-        ParseError::Range => ERANGE,
+/// A parse error as the C zram's parsers report it.
+impl From<ParseError> for Error {
+    fn from(e: ParseError) -> Error {
+        match e {
+            ParseError::Invalid => EINVAL,
+            ParseError::Range => ERANGE,
+        }
     }
 }
 
@@ -89,7 +90,8 @@ impl Device {
         id: i32,
         major: &Major,
         gate: &Arc<Gate>,
-        ms: &Arc<MultiState>,
+        ms: &Arc<Hotplug>,
+        debug: Option<&DebugRoot>,
     ) -> Result<Arc<Self>> {
         let name = CString::try_from_fmt(fmt!("zram{}", id))?;
         let disk = Disk::alloc(major, id)?;
@@ -118,8 +120,10 @@ impl Device {
             }),
             GFP_KERNEL,
         )?;
-        dev.disk.add(dev.clone())?;
-        dev.cfg.lock().debug = Some(DebugDir::new(&name, &dev));
+        dev.disk.add(dev.clone(), &attrs::ATTRIBUTES)?;
+        // No directory is no error (debugfs's rule): only no block_state.
+        // It holds a reference to the device until `finish_remove`.
+        dev.cfg.lock().debug = debug.and_then(|r| DebugDir::new(r, &name, dev.clone()).ok());
         pr_info!("Added device: zram{}\n", id);
         Ok(dev)
     }
@@ -341,299 +345,15 @@ impl Device {
         *cfg.algos.get_mut(prio).ok_or(EINVAL)? = Some(name);
         Ok(())
     }
+}
 
+/// debugfs `block_state`.
+impl BlockState for Device {
     /// debugfs `block_state`: slots from `*index` on into `out`.
-    pub(crate) fn block_state(&self, out: &mut [u8], index: &mut usize) -> Result<usize> {
+    fn block_state(&self, out: &mut [u8], index: &mut usize) -> Result<usize> {
         let _pass = self.gate.enter()?;
         let meta = self.meta.read();
         let m = meta.get().ok_or(EINVAL)?;
         Ok(m.block_state(out, index))
-    }
-
-    /// `show` of attribute `name`.
-    pub(crate) fn attr_show(&self, name: &[u8], w: &mut BufWriter<'_>) -> Result {
-        let _pass = self.gate.enter()?;
-        let fmt_err = |_| EINVAL;
-        match name {
-            b"disksize" => writeln!(w, "{}", self.cfg.lock().disksize).map_err(fmt_err),
-            b"initstate" => {
-                writeln!(w, "{}", u32::from(self.cfg.lock().state.is_ready())).map_err(fmt_err)
-            }
-            b"comp_algorithm" => {
-                algo::write_available(w, &BACKENDS, self.cfg.lock().algo()).map_err(fmt_err)
-            }
-            b"recomp_algorithm" => {
-                let cfg = self.cfg.lock();
-                for (prio, a) in cfg.algos.iter().enumerate().skip(1) {
-                    if let Some(a) = a {
-                        write!(w, "#{prio}: ").map_err(fmt_err)?;
-                        algo::write_available(w, &BACKENDS, a).map_err(fmt_err)?;
-                    }
-                }
-                Ok(())
-            }
-            b"backing_dev" => {
-                let cfg = self.cfg.lock();
-                match &cfg.backing {
-                    None => w.write_str("none\n").map_err(fmt_err),
-                    Some(b) => {
-                        let mut path =
-                            KVec::from_elem(0u8, parse::PAGE_SIZE as usize - 1, GFP_KERNEL)?;
-                        let n = b.file().path(&mut path)?;
-                        let p = path.get(..n).ok_or(EINVAL)?;
-                        w.write_bytes(p);
-                        w.write_str("\n").map_err(fmt_err)
-                    }
-                }
-            }
-            b"bd_stat" => {
-                let _cfg = self.cfg.lock();
-                let st = &self.stats;
-                stats::write_bd_stat(
-                    w,
-                    st.bd_count.load(Relaxed),
-                    st.bd_reads.load(Relaxed),
-                    st.bd_writes.load(Relaxed),
-                )
-                .map_err(fmt_err)
-            }
-            b"writeback_limit" => writeln!(w, "{}", self.cfg.lock().wb.limit).map_err(fmt_err),
-            b"writeback_limit_enable" => {
-                writeln!(w, "{}", u8::from(self.cfg.lock().wb.limit_enable)).map_err(fmt_err)
-            }
-            b"writeback_batch_size" => {
-                writeln!(w, "{}", self.cfg.lock().wb.batch_size).map_err(fmt_err)
-            }
-            b"compressed_writeback" => {
-                writeln!(w, "{}", u8::from(self.cfg.lock().compressed_wb)).map_err(fmt_err)
-            }
-            b"mm_stat" => {
-                let _cfg = self.cfg.lock();
-                let st = &self.stats;
-                let mut s = MmStat {
-                    pages_stored: st.pages_stored.load(Relaxed),
-                    compr_data_size: st.compr_data_size.load(Relaxed),
-                    limit_pages: st.limit_pages.load(Relaxed),
-                    max_used_pages: st.max_used_pages.load(Relaxed),
-                    same_pages: st.same_pages.load(Relaxed),
-                    huge_pages: st.huge_pages.load(Relaxed),
-                    huge_pages_since: st.huge_pages_since.load(Relaxed),
-                    ..MmStat::default()
-                };
-                if let Some(m) = self.meta.read().get() {
-                    m.pool_stats(&mut s);
-                }
-                stats::write_mm_stat(w, &s).map_err(fmt_err)
-            }
-            b"io_stat" => {
-                let _cfg = self.cfg.lock();
-                let st = &self.stats;
-                stats::write_io_stat(
-                    w,
-                    st.failed_reads.load(Relaxed),
-                    st.failed_writes.load(Relaxed),
-                    st.notify_free.load(Relaxed),
-                )
-                .map_err(fmt_err)
-            }
-            b"debug_stat" => {
-                let _cfg = self.cfg.lock();
-                stats::write_debug_stat(w, self.stats.miss_free.load(Relaxed)).map_err(fmt_err)
-            }
-            _ => Err(EIO),
-        }
-    }
-
-    /// `store` of attribute `name`; `input` stops at the first NUL, as C
-    /// string functions see it.
-    pub(crate) fn attr_store(&self, name: &[u8], input: &[u8]) -> Result {
-        let _pass = self.gate.enter()?;
-        match name {
-            b"disksize" => {
-                let size = parse::disksize(input).ok_or(EINVAL)?;
-                self.init(size)
-            }
-            b"reset" => {
-                let v = parse::kstrtoull(input, 10).map_err(parse_err)?;
-                if v > u64::from(u16::MAX) {
-                    return Err(ERANGE);
-                }
-                if v == 0 {
-                    return Err(EINVAL);
-                }
-                self.reset()
-            }
-            b"comp_algorithm" => self.set_algo(0, input),
-            b"recomp_algorithm" => {
-                let (name, prio) =
-                    post::parse_recomp_algorithm(input, algo::MAX_COMPS).map_err(parse_err)?;
-                self.set_algo(prio as usize, name)
-            }
-            b"algorithm_params" => {
-                let p = algo::parse_params(input).map_err(parse_err)?;
-                let cfg = self.cfg.lock();
-                if cfg.state != DevState::Uninit {
-                    return Err(EBUSY);
-                }
-                let named = |prio: usize, a: &[u8]| {
-                    cfg.algos
-                        .get(prio)
-                        .copied()
-                        .flatten()
-                        .is_some_and(|n| n.as_bytes() == a)
-                };
-                if let Some(prio) = p.priority {
-                    if !(0..algo::MAX_COMPS).contains(&prio) {
-                        return Err(EINVAL);
-                    }
-                }
-                match (p.algo, p.priority) {
-                    (Some(a), Some(prio)) if !named(prio as usize, a) => return Err(EINVAL),
-                    (Some(a), None) if !(0..NR_COMPS).any(|prio| named(prio, a)) => {
-                        return Err(EINVAL)
-                    }
-                    _ => {}
-                }
-                // The 7.3 crypto acomp API has no per-transform level,
-                // dictionary or window size: refuse rather than ignore.
-                if p.tunes() {
-                    return Err(EOPNOTSUPP);
-                }
-                Ok(())
-            }
-            b"idle" => {
-                let now = u64::from(crate::ffi::boottime_seconds());
-                let cutoff = post::parse_idle(input, now).map_err(parse_err)?;
-                // No slot can be older than the system: nothing to do, even
-                // on an uninitialised device (as in C).
-                if cutoff == post::Idle::Nothing {
-                    return Ok(());
-                }
-                let _cfg = self.cfg.lock();
-                let meta = self.meta.read();
-                meta.get().ok_or(EINVAL)?.mark_idle(cutoff);
-                Ok(())
-            }
-            b"backing_dev" => {
-                let mut cfg = self.cfg.lock();
-                if cfg.state != DevState::Uninit {
-                    pr_info!("Can't setup backing device for initialized device\n");
-                    return Err(EBUSY);
-                }
-                // As C: up to PATH_MAX - 1 bytes, one trailing newline off.
-                let path = input.get(..input.len().min(4095)).unwrap_or(input);
-                let path = path.strip_suffix(b"\n").unwrap_or(path);
-                let mut c = KVec::with_capacity(path.len() + 1, GFP_KERNEL)?;
-                c.extend_from_slice(path, GFP_KERNEL)?;
-                c.push(0, GFP_KERNEL)?;
-                let cpath = CStr::from_bytes_with_nul(&c).map_err(|_| EINVAL)?;
-                let b = Backing::open(cpath)?;
-                cfg.backing = Some(Arc::new(b, GFP_KERNEL)?);
-                pr_info!("setup backing device {}\n", cpath.to_str().unwrap_or("?"));
-                Ok(())
-            }
-            b"writeback" => {
-                let mut cfg = self.cfg.lock();
-                let meta = self.meta.read();
-                let m = meta.get().ok_or(EINVAL)?;
-                if m.backing.is_none() {
-                    return Err(ENODEV);
-                }
-                m.writeback(&self.stats, input, &mut cfg.wb)
-            }
-            b"writeback_limit" => {
-                let v = parse::kstrtoull(input, 10).map_err(|_| EINVAL)?;
-                self.cfg.lock().wb.limit = v;
-                Ok(())
-            }
-            b"writeback_limit_enable" => {
-                let v = parse::kstrtoull(input, 10).map_err(|_| EINVAL)?;
-                self.cfg.lock().wb.limit_enable = v != 0;
-                Ok(())
-            }
-            b"writeback_batch_size" => match post::kstrtouint(input, 10) {
-                Ok(0) | Err(_) => Err(EINVAL),
-                Ok(v) => {
-                    self.cfg.lock().wb.batch_size = v;
-                    Ok(())
-                }
-            },
-            b"compressed_writeback" => {
-                let v = parse::kstrtobool(input).map_err(|_| EINVAL)?;
-                let mut cfg = self.cfg.lock();
-                if cfg.state != DevState::Uninit {
-                    return Err(EBUSY);
-                }
-                cfg.compressed_wb = v;
-                Ok(())
-            }
-            b"recompress" => {
-                let req = post::parse_recompress(input).map_err(parse_err)?;
-                let cfg = self.cfg.lock();
-                let meta = self.meta.read();
-                let m = meta.get().ok_or(EINVAL)?;
-                if req.threshold as usize >= m.huge_class_size {
-                    return Err(EINVAL);
-                }
-                let mut prio = 1;
-                if let Some(p) = req.priority {
-                    if !(1..algo::MAX_COMPS).contains(&p) {
-                        return Err(EINVAL);
-                    }
-                    prio = p as usize;
-                }
-                if let Some(a) = req.algo {
-                    let named = |p: usize| {
-                        cfg.algos
-                            .get(p)
-                            .copied()
-                            .flatten()
-                            .is_some_and(|n| n.as_bytes() == a)
-                    };
-                    match req.priority {
-                        Some(_) if !named(prio) => return Err(EINVAL),
-                        Some(_) => {}
-                        None => prio = (1..NR_COMPS).find(|&p| named(p)).ok_or(EINVAL)?,
-                    }
-                }
-                if !matches!(m.comps.get(prio), Some(Some(_))) {
-                    return Err(EINVAL);
-                }
-                m.recompress(&self.stats, &req, prio as u32)
-            }
-            b"mem_limit" => {
-                let (limit, used) = parse::memparse(input);
-                if used == 0 {
-                    return Err(EINVAL);
-                }
-                let _cfg = self.cfg.lock();
-                self.stats
-                    .limit_pages
-                    .store(parse::page_align(limit) >> PAGE_SHIFT, Relaxed);
-                Ok(())
-            }
-            b"mem_used_max" => {
-                match parse::kstrtoull(input, 10) {
-                    Ok(0) => {}
-                    _ => return Err(EINVAL),
-                }
-                let _cfg = self.cfg.lock();
-                if let Some(m) = self.meta.read().get() {
-                    self.stats.max_used_pages.store(m.pool_pages(), Relaxed);
-                }
-                Ok(())
-            }
-            b"compact" => {
-                let _cfg = self.cfg.lock();
-                match self.meta.read().get() {
-                    Some(m) => {
-                        m.compact();
-                        Ok(())
-                    }
-                    None => Err(EINVAL),
-                }
-            }
-            _ => Err(EIO),
-        }
     }
 }

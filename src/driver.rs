@@ -3,11 +3,15 @@
 //! The driver: its devices, the `zram-control` files, and the order in
 //! which module removal takes everything down.
 
+use crate::comp::Hotplug;
 use crate::device::Device;
-use crate::ffi::cpuhp::MultiState;
+use crate::ffi::debugfs::DebugRoot;
 use crate::ffi::disk::Major;
+use crate::ffi::sysfs::{class_attributes, AttributeOps, Page};
 use crate::gate::Gate;
 use crate::logic::parse;
+use crate::logic::stats::BufWriter;
+use core::fmt::Write;
 use kernel::alloc::KVec;
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -32,21 +36,25 @@ pub(crate) struct Driver {
     /// across disk creation, a device's own locks or `del_gendisk()`.
     #[pin]
     devices: Mutex<KVec<Entry>>,
+    /// The debugfs root, once the module may make one.
+    #[pin]
+    debug: Mutex<Option<DebugRoot>>,
     /// Last field, dropped last: the cpuhp state goes after everything
     /// else (each compressor's instance also holds a reference).
-    ms: Arc<MultiState>,
+    ms: Arc<Hotplug>,
 }
 
 impl Driver {
     /// The module's driver state (no devices yet).
     pub(crate) fn new(gate: Arc<Gate>) -> Result<Arc<Self>> {
-        let ms = MultiState::new()?;
+        let ms = Hotplug::new()?;
         let major = Major::register()?;
         Arc::pin_init(
             try_pin_init!(Driver {
                 gate,
                 major,
                 devices <- new_mutex!(KVec::new()),
+                debug <- new_mutex!(None),
                 ms,
             }),
             GFP_KERNEL,
@@ -58,8 +66,14 @@ impl Driver {
         &self.gate
     }
 
+    /// Set (or with `None`, drop) the debugfs root that new devices make
+    /// their directory in.
+    pub(crate) fn set_debug_root(&self, root: Option<DebugRoot>) {
+        *self.debug.lock() = root;
+    }
+
     /// The cpuhp state number (for the load message).
-    pub(crate) fn cpuhp_state(&self) -> i32 {
+    pub(crate) fn cpuhp_state(&self) -> i64 {
         self.ms.id()
     }
 
@@ -87,9 +101,10 @@ impl Driver {
     /// Create a device; its id.
     pub(crate) fn add(&self) -> Result<i32> {
         let id = self.reserve()?;
-        let made = i32::try_from(id)
-            .map_err(|_| ENOSPC)
-            .and_then(|i| Device::create(i, &self.major, &self.gate, &self.ms));
+        let made = i32::try_from(id).map_err(|_| ENOSPC).and_then(|i| {
+            let debug = self.debug.lock().clone();
+            Device::create(i, &self.major, &self.gate, &self.ms, debug.as_ref())
+        });
         match made {
             Ok(dev) => {
                 let i = dev.id();
@@ -134,18 +149,15 @@ impl Driver {
     }
 
     /// `hot_add` read.
-    pub(crate) fn hot_add(&self) -> Result<i32> {
+    fn hot_add(&self) -> Result<i32> {
         let _pass = self.gate.enter()?;
         self.add()
     }
 
     /// `hot_remove` write.
-    pub(crate) fn hot_remove(&self, input: &[u8]) -> Result {
+    fn hot_remove(&self, input: &[u8]) -> Result {
         let _pass = self.gate.enter()?;
-        let id = parse::kstrtoint(input, 10).map_err(|e| match e {
-            parse::ParseError::Invalid => EINVAL,
-            parse::ParseError::Range => ERANGE,
-        })?;
+        let id = parse::kstrtoint(input, 10)?;
         let id = usize::try_from(id).map_err(|_| EINVAL)?;
         self.remove(id)
     }
@@ -161,5 +173,40 @@ impl Driver {
                 Err(e) => pr_err!("cannot remove zram{}: {:?}\n", id, e),
             }
         }
+    }
+}
+
+// The control files, in the C zram's order and modes.
+class_attributes!(pub(crate) static CONTROL: Driver = c"zram-control" [HotAdd, HotRemove];);
+
+/// `hot_add`: reading it adds a device and shows its id. 0400, as in the
+/// C zram: a read allocates.
+struct HotAdd;
+
+#[vtable]
+impl AttributeOps for HotAdd {
+    type Owner = Driver;
+    const NAME: &'static CStr = c"hot_add";
+    const MODE: u16 = 0o400;
+
+    fn show(drv: &Driver, page: &mut Page) -> Result<usize> {
+        let id = drv.hot_add()?;
+        let mut w = BufWriter::new(page);
+        writeln!(w, "{id}").map_err(|_| EINVAL)?;
+        Ok(w.len())
+    }
+}
+
+/// `hot_remove`: writing a device id removes that device.
+struct HotRemove;
+
+#[vtable]
+impl AttributeOps for HotRemove {
+    type Owner = Driver;
+    const NAME: &'static CStr = c"hot_remove";
+    const MODE: u16 = 0o200;
+
+    fn store(drv: &Driver, input: &[u8]) -> Result {
+        drv.hot_remove(input)
     }
 }

@@ -7,9 +7,12 @@
 //! only) and take the slot lock after releasing the stream; reads take the
 //! slot lock, then a stream.
 
+mod postproc;
+
+pub(crate) use postproc::WbConfig;
+
 use crate::backing::Backing;
-use crate::comp::{Codec, Compressor, Stream};
-use crate::ffi::cpuhp::MultiState;
+use crate::comp::{Codec, Compressor, Hotplug, Stream};
 use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
 use crate::logic::algo::NR_COMPS;
@@ -131,14 +134,14 @@ impl Stats {
 
 /// The storage of an initialised device.
 pub(crate) struct Meta {
-    pub(crate) table: SlotTable,
-    pub(crate) pool: ZsPool,
+    table: SlotTable,
+    pool: ZsPool,
     /// By priority: the primary algorithm, then the recompression ones.
-    pub(crate) comps: [Option<Compressor>; NR_COMPS],
-    pub(crate) huge_class_size: usize,
-    pub(crate) backing: Option<Arc<Backing>>,
+    comps: [Option<Compressor>; NR_COMPS],
+    huge_class_size: usize,
+    backing: Option<Arc<Backing>>,
     /// Written-back pages are stored compressed on the backing device.
-    pub(crate) compressed_wb: bool,
+    compressed_wb: bool,
 }
 
 /// What a device is initialised with.
@@ -167,7 +170,7 @@ impl Meta {
         pages: usize,
         pool_name: &CStr,
         mc: MetaConfig<'_>,
-        ms: &Arc<MultiState>,
+        ms: &Arc<Hotplug>,
     ) -> Result<Self, MetaError> {
         let table = SlotTable::new(pages).map_err(MetaError::Alloc)?;
         let pool = ZsPool::new(pool_name).map_err(MetaError::Alloc)?;
@@ -192,6 +195,21 @@ impl Meta {
             backing: mc.backing,
             compressed_wb: mc.compressed_wb,
         })
+    }
+
+    /// Objects this size or larger are stored as whole pages.
+    pub(crate) fn huge_class_size(&self) -> usize {
+        self.huge_class_size
+    }
+
+    /// Whether the device has a backing device.
+    pub(crate) fn has_backing(&self) -> bool {
+        self.backing.is_some()
+    }
+
+    /// Whether there is a compressor of priority `prio`.
+    pub(crate) fn has_comp(&self, prio: usize) -> bool {
+        matches!(self.comps.get(prio), Some(Some(_)))
     }
 
     /// The compressor of priority `prio`.
@@ -339,10 +357,9 @@ impl Meta {
 
     // The page I/O path (read_page, write_page and what they call on the
     // way to the compressor and the pool) is inlined whole into the two
-    // per-segment entry points, zrs_rs_read and zrs_rs_write: a profile
-    // showed each out-of-line Rust layer costing 15-30 instructions per
-    // page in register saves and restores, most of what separated us from
-    // the C zram.
+    // per-segment entry points, zrs_rs_read and zrs_rs_write, so that a
+    // page crosses no out-of-line Rust frame (benchmarks.rst, "One call
+    // per segment", has the profile behind this).
 
     /// Read page `index` into `out` (one whole page).
     #[inline(always)]

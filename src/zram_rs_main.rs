@@ -7,22 +7,20 @@
 //! guide and the design (locking order, state machines, CPU hotplug).
 
 // Only `ffi` may use `unsafe`: everything else is built on its safe types.
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 mod backing;
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 mod comp;
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 mod device;
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 mod driver;
 mod ffi;
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 mod gate;
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 pub mod logic;
-#[deny(unsafe_code)]
-mod postproc;
-#[deny(unsafe_code)]
+#[forbid(unsafe_code)]
 mod store;
 
 use driver::Driver;
@@ -49,27 +47,26 @@ module! {
 struct ZramRs {
     driver: Arc<Driver>,
     control: Option<ControlClass<Driver>>,
-    debug: Option<DebugRoot>,
 }
 
 impl kernel::Module for ZramRs {
     fn init(_module: &'static ThisModule) -> Result<Self> {
         let gate = Gate::new()?;
         let driver = Driver::new(gate.clone())?;
-        let control = ControlClass::register(driver.clone()).inspect_err(|e| {
-            if *e == EEXIST {
-                pr_err!("zram-control exists: the in-tree zram is loaded; unload it first\n");
-            }
-        })?;
+        let control =
+            ControlClass::register(&driver::CONTROL, driver.clone()).inspect_err(|e| {
+                if *e == EEXIST {
+                    pr_err!("zram-control exists: the in-tree zram is loaded; unload it first\n");
+                }
+            })?;
         // debugfs `zram/`: only now that no other zram can be loaded.
-        let debug = DebugRoot::new();
+        driver.set_debug_root(Some(DebugRoot::new()));
         // Live before the first device appears: udev reads its attributes
         // as soon as it is announced.
         gate.open()?;
         let this = ZramRs {
             driver,
             control: Some(control),
-            debug: Some(debug),
         };
         for _ in 0..module_parameters::num_devices.value() {
             // On failure, `this` drops: the exit path removes what exists.
@@ -93,8 +90,8 @@ impl Drop for ZramRs {
         // 3. Devices go, each removing its compressor's cpuhp instances.
         self.driver.remove_all();
         self.driver.gate().done();
-        // After every device's directory.
-        self.debug = None;
+        // Each device's directory holds the root: it goes with the last.
+        self.driver.set_debug_root(None);
         // 4. Dropping the driver drops the major and, with its last
         //    reference, the cpuhp state: after every instance.
         pr_info!("zram-rs unloaded\n");

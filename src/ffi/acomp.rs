@@ -2,7 +2,7 @@
 
 //! A synchronous crypto acomp transform with its request.
 
-use super::sys;
+use super::bindings as b;
 use kernel::error::to_result;
 use kernel::prelude::*;
 
@@ -12,7 +12,7 @@ use kernel::prelude::*;
 /// with the CPU-hotplug lock held.
 pub(crate) fn available(name: &CStr) -> bool {
     // SAFETY: `name` is a valid NUL-terminated string for the call.
-    unsafe { sys::zrs_acomp_has(name.as_char_ptr()) }
+    unsafe { b::zrs_acomp_has(name.as_char_ptr()) }
 }
 
 /// A transform and a request for it.
@@ -22,8 +22,8 @@ pub(crate) fn available(name: &CStr) -> bool {
 /// `tfm` and `req` are valid, were allocated together by `zrs_acomp_new`,
 /// and are owned by this object.
 pub(crate) struct Acomp {
-    tfm: *mut sys::crypto_acomp,
-    req: *mut sys::acomp_req,
+    tfm: *mut b::crypto_acomp,
+    req: *mut b::acomp_req,
 }
 
 // SAFETY: the transform and request are plain heap objects with no CPU or
@@ -37,7 +37,7 @@ impl Acomp {
         let mut req = core::ptr::null_mut();
         // SAFETY: `name` is NUL-terminated; `tfm` and `req` are valid
         // out-pointers for the duration of the call.
-        to_result(unsafe { sys::zrs_acomp_new(name.as_char_ptr(), node, &mut tfm, &mut req) })?;
+        to_result(unsafe { b::zrs_acomp_new(name.as_char_ptr(), node, &mut tfm, &mut req) })?;
         // INVARIANT: on success both were allocated and are now owned here.
         Ok(Acomp { tfm, req })
     }
@@ -49,7 +49,7 @@ impl Acomp {
         // (`&mut self`); `src` and `dst` are valid for `slen`/`dlen` bytes
         // for the whole synchronous call; `dlen` is a valid out-pointer.
         let ret = unsafe {
-            sys::zrs_acomp_run(
+            b::zrs_acomp_run(
                 self.req,
                 compress,
                 src.as_ptr().cast(),
@@ -76,6 +76,6 @@ impl Acomp {
 impl Drop for Acomp {
     fn drop(&mut self) {
         // SAFETY: by the type invariant both are valid and owned by us.
-        unsafe { sys::zrs_acomp_free(self.tfm, self.req) };
+        unsafe { b::zrs_acomp_free(self.tfm, self.req) };
     }
 }

@@ -3,7 +3,7 @@
 //! A backing device: a block device opened exclusively by path, read and
 //! written a page at a time.
 
-use super::sys;
+use super::bindings as b;
 use kernel::ffi::{c_char, c_uint};
 use kernel::prelude::*;
 
@@ -17,7 +17,7 @@ const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
 /// read-write), owned by this object and closed by its drop; the device
 /// has `nr_pages` pages.
 pub(crate) struct BdevFile {
-    file: *mut sys::file,
+    file: *mut b::file,
     nr_pages: u64,
 }
 
@@ -44,7 +44,7 @@ impl BdevFile {
     pub(crate) fn open(path: &CStr) -> Result<Self> {
         let mut nr_pages = 0u64;
         // SAFETY: `path` is NUL-terminated and `nr_pages` writable.
-        let file = unsafe { sys::zrs_bdev_open(path.as_char_ptr(), &mut nr_pages) };
+        let file = unsafe { b::zrs_bdev_open(path.as_char_ptr(), &mut nr_pages) };
         let file = kernel::error::from_err_ptr(file)?;
         // INVARIANT: an open, owned block device file of `nr_pages` pages.
         Ok(BdevFile { file, nr_pages })
@@ -61,7 +61,7 @@ impl BdevFile {
         // SAFETY: `file` is open (type invariant); `buf` is writable for
         // its length, which the helper does not exceed.
         let n =
-            unsafe { sys::zrs_bdev_path(self.file, buf.as_mut_ptr().cast::<c_char>(), buf.len()) };
+            unsafe { b::zrs_bdev_path(self.file, buf.as_mut_ptr().cast::<c_char>(), buf.len()) };
         if n < 0 {
             return Err(Error::from_errno(n as i32));
         }
@@ -74,14 +74,14 @@ impl BdevFile {
         if buf.len() != PAGE {
             return Err(EINVAL);
         }
-        let mut io = sys::zrs_bdev_io {
+        let mut io = b::zrs_bdev_io {
             buf: buf.as_mut_ptr().cast(),
             blk,
             err: 0,
         };
         // SAFETY: `file` is open (type invariant); `io.buf` is a live page we
         // borrow exclusively, and the helper returns after the I/O is done.
-        unsafe { sys::zrs_bdev_rw(self.file, &mut io, 1, false) };
+        unsafe { b::zrs_bdev_rw(self.file, &mut io, 1, false) };
         match io.err {
             0 => Ok(()),
             e => Err(Error::from_errno(e)),
@@ -97,7 +97,7 @@ impl BdevFile {
                 return Err(EINVAL);
             }
             raw.push(
-                sys::zrs_bdev_io {
+                b::zrs_bdev_io {
                     buf: io.buf.as_mut_ptr().cast(),
                     blk: io.blk,
                     err: 0,
@@ -109,7 +109,7 @@ impl BdevFile {
         // SAFETY: `file` is open (type invariant); `raw` holds `n` requests
         // whose buffers are each a live, exclusively borrowed page (checked
         // above), and the helper returns only after all I/O has completed.
-        unsafe { sys::zrs_bdev_rw(self.file, raw.as_mut_ptr(), n, true) };
+        unsafe { b::zrs_bdev_rw(self.file, raw.as_mut_ptr(), n, true) };
         for (io, r) in ios.iter_mut().zip(raw.iter()) {
             io.result = match r.err {
                 0 => Ok(()),
@@ -124,6 +124,6 @@ impl Drop for BdevFile {
     fn drop(&mut self) {
         // SAFETY: `file` is open and owned (type invariant); no I/O is in
         // flight (`rw` waits for all of its requests).
-        unsafe { sys::zrs_bdev_close(self.file) };
+        unsafe { b::filp_close(self.file, core::ptr::null_mut()) };
     }
 }

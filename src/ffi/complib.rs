@@ -6,16 +6,16 @@
 //! The module links against them, as zram.ko does, and calls them with no
 //! C wrapper in between: this is the per-page hot path.
 
-use super::sys;
-use kernel::ffi::{c_int, c_uint};
+use super::bindings as b;
+use kernel::ffi::c_int;
 use kernel::prelude::*;
 
 /// Which library.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Kind {
-    Lz4 = sys::ZRS_LIB_LZ4 as isize,
-    Lzo = sys::ZRS_LIB_LZO as isize,
-    LzoRle = sys::ZRS_LIB_LZORLE as isize,
+    Lz4,
+    Lzo,
+    LzoRle,
 }
 
 /// The library functions of one algorithm.
@@ -41,19 +41,15 @@ impl CompLib {
             b"lzo-rle" => Kind::LzoRle,
             _ => return None,
         };
-        // SAFETY: pure functions of their arguments (header constants).
-        let (wrkmem, lzo_worst) = unsafe {
-            (
-                sys::zrs_lib_wrkmem(kind as c_uint),
-                sys::zrs_lzo_worst(crate::logic::parse::PAGE_SIZE as usize),
-            )
+        let wrkmem = match kind {
+            Kind::Lz4 => b::ZRS_LZ4_MEM_COMPRESS,
+            Kind::Lzo | Kind::LzoRle => b::ZRS_LZO1X_1_MEM_COMPRESS,
         };
-        // INVARIANT: the sizes the kernel's headers give, asked once here
-        // rather than on every page.
+        // INVARIANT: the sizes the kernel's headers give.
         Some(CompLib {
             kind,
             wrkmem,
-            lzo_worst,
+            lzo_worst: b::ZRS_LZO_WORST_PAGE,
         })
     }
 
@@ -77,7 +73,7 @@ impl CompLib {
             // bound what the library reads and writes; `wrk` is ours and
             // large enough.
             let n = unsafe {
-                sys::LZ4_compress_default(
+                b::LZ4_compress_default(
                     src.as_ptr().cast(),
                     dst.as_mut_ptr().cast(),
                     slen,
@@ -98,9 +94,9 @@ impl CompLib {
         }
         let mut n = dst.len();
         let f = if self.kind == Kind::LzoRle {
-            sys::lzorle1x_1_compress
+            b::lzorle1x_1_compress
         } else {
-            sys::lzo1x_1_compress
+            b::lzo1x_1_compress
         };
         // SAFETY: `src` is valid for its length (at most a page), `dst`
         // holds at least lzo's worst case for a page, `wrk` is ours and
@@ -114,7 +110,7 @@ impl CompLib {
                 wrk.as_mut_ptr().cast(),
             )
         };
-        if r != 0 || n > dst.len() {
+        if r != b::ZRS_LZO_E_OK || n > dst.len() {
             return Err(EINVAL);
         }
         Ok(n)
@@ -130,7 +126,7 @@ impl CompLib {
             // SAFETY: the safe decompressor never reads past `slen` bytes of
             // `src` or writes past `dlen` bytes of `dst`, both valid.
             let n = unsafe {
-                sys::LZ4_decompress_safe(src.as_ptr().cast(), dst.as_mut_ptr().cast(), slen, dlen)
+                b::LZ4_decompress_safe(src.as_ptr().cast(), dst.as_mut_ptr().cast(), slen, dlen)
             };
             return match usize::try_from(n) {
                 Ok(n) if n <= dst.len() => Ok(n),
@@ -139,10 +135,9 @@ impl CompLib {
         }
         let mut n = dst.len();
         // SAFETY: as above, with `n` bounding the output on entry.
-        let r = unsafe {
-            sys::lzo1x_decompress_safe(src.as_ptr(), src.len(), dst.as_mut_ptr(), &mut n)
-        };
-        if r != 0 || n > dst.len() {
+        let r =
+            unsafe { b::lzo1x_decompress_safe(src.as_ptr(), src.len(), dst.as_mut_ptr(), &mut n) };
+        if r != b::ZRS_LZO_E_OK || n > dst.len() {
             return Err(EINVAL);
         }
         Ok(n)

@@ -1,52 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The `zram-control` class with its `hot_add` and `hot_remove` files.
+//! A device class with attribute files, registered for the module's
+//! lifetime: `zram-control` with `hot_add` and `hot_remove`.
 
-use super::sys;
+use super::bindings as b;
+use super::sysfs::ClassDef;
 use kernel::error::to_result;
-use kernel::ffi::c_void;
 use kernel::prelude::*;
+use kernel::str::CString;
 use kernel::sync::Arc;
 
-/// The registered class; its files call into `T` until it is dropped.
+/// The registered class `def`; its files call into `T` until it is
+/// dropped.
 ///
 /// # Invariants
 ///
-/// The class is registered with context pointer `Arc::as_ptr(&_ctx)`; `_ctx`
-/// keeps it valid until `class_unregister` in `drop` has returned, which
-/// waits for running `hot_add`/`hot_remove` handlers.
-pub(crate) struct ControlClass<T> {
+/// `def`'s class is registered and its context is `Arc::as_ptr(&_ctx)`;
+/// `_ctx` keeps that valid until `class_unregister` in `drop` has returned,
+/// which waits for running handlers.
+pub(crate) struct ControlClass<T: 'static> {
+    def: &'static ClassDef<T>,
     _ctx: Arc<T>,
 }
 
-impl<T> ControlClass<T> {
-    /// Register the class. `EEXIST` if a `zram-control` class exists
-    /// already: the in-tree zram is loaded.
-    pub(crate) fn register(ctx: Arc<T>) -> Result<Self> {
-        // SAFETY: no arguments; a path lookup.
-        if unsafe { sys::zrs_control_exists() } {
+impl<T: 'static> ControlClass<T> {
+    /// Register the class of `def` with context `ctx`. `EEXIST` if a class
+    /// of that name exists already (for `zram-control`: the in-tree zram
+    /// is loaded).
+    pub(crate) fn register(def: &'static ClassDef<T>, ctx: Arc<T>) -> Result<Self> {
+        // Asked first so that a clash is one line in the log, not the
+        // duplicate-name warning and stack dump of class_register().
+        let path = CString::try_from_fmt(fmt!("/sys/class/{}", def.name().to_str()?))?;
+        if path_exists(&path) {
             return Err(EEXIST);
         }
-        let p = Arc::as_ptr(&ctx).cast_mut().cast::<c_void>();
-        // SAFETY: `p` stays valid while `_ctx` lives (we keep it).
-        to_result(unsafe { sys::zrs_control_register(p) })?;
-        Ok(ControlClass { _ctx: ctx })
+        def.set_ctx(Arc::as_ptr(&ctx).cast_mut());
+        // SAFETY: `def`'s class is static, with handlers that take a `T`
+        // context, which is now set and stays valid while we keep `ctx`.
+        if let Err(e) = to_result(unsafe { b::class_register(def.class()) }) {
+            def.set_ctx(core::ptr::null_mut());
+            return Err(e);
+        }
+        // INVARIANT: registered with context `ctx`, which we keep.
+        Ok(ControlClass { def, _ctx: ctx })
     }
 }
 
-impl<T> Drop for ControlClass<T> {
+impl<T: 'static> Drop for ControlClass<T> {
     fn drop(&mut self) {
-        // SAFETY: registered by `register` (type invariant).
-        unsafe { sys::zrs_control_unregister() };
+        // SAFETY: registered by `register` (type invariant); returns with
+        // no handler running.
+        unsafe { b::class_unregister(self.def.class()) };
+        self.def.set_ctx(core::ptr::null_mut());
     }
 }
 
-/// Recover the context of a control-file handler.
-///
-/// # Safety
-///
-/// `p` must be the context of the registered `ControlClass<T>`.
-pub(crate) unsafe fn ctx_from_control<'a, T>(p: *mut c_void) -> &'a T {
-    // SAFETY: the caller guarantees `p` is the live context.
-    unsafe { &*p.cast::<T>() }
+/// Whether `path` exists.
+fn path_exists(path: &CStr) -> bool {
+    let mut p = b::path::default();
+    // SAFETY: `path` is NUL-terminated and `p` ours to fill.
+    if unsafe { b::kern_path(path.as_char_ptr(), 0, &mut p) } != 0 {
+        return false;
+    }
+    // SAFETY: `kern_path` succeeded, so `p` holds references we drop.
+    unsafe { b::path_put(&p) };
+    true
 }

@@ -1,81 +1,68 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! debugfs: `zram/` and, per device, `zram/zramN/block_state`, whose reads
-//! go to `Device::block_state` (see `entry.rs`).
+//! debugfs: `zram/` and, per device, `zram/zramN/block_state`, built on
+//! `kernel::debugfs`. A device's directory holds references to its parent
+//! and to the object it shows, so everything it relies on lives as long as
+//! it does.
 
-use super::sys;
-use crate::device::Device;
-use kernel::ffi::c_void;
+use kernel::debugfs::{BinaryWriter, Dir, File};
+use kernel::fs::file;
 use kernel::prelude::*;
 use kernel::sync::Arc;
+use kernel::uaccess::UserSliceWriter;
 
-/// The `zram` debugfs directory, for the module's lifetime. Created after
-/// the control class (so never beside the C zram's) and dropped after the
-/// devices; devices made while it does not exist get no directory.
-pub(crate) struct DebugRoot(());
+/// What a `block_state` file shows.
+pub(crate) trait BlockState: Send + Sync + 'static {
+    /// Describe the slots from `*index` on into `out`, advancing `*index`
+    /// past them; the number of bytes written.
+    fn block_state(&self, out: &mut [u8], index: &mut usize) -> Result<usize>;
+}
+
+/// The `zram` debugfs directory. Created after the control class (so
+/// never beside the C zram's); devices made while it does not exist get
+/// no directory. debugfs errors are not errors (its API says so): a
+/// directory that could not be made only means no `block_state`.
+#[derive(Clone)]
+pub(crate) struct DebugRoot(Dir);
 
 impl DebugRoot {
     /// Create `zram/` in debugfs.
     pub(crate) fn new() -> Self {
-        // SAFETY: called once, from module init before any device exists;
-        // paired with the drop.
-        unsafe { sys::zrs_debugfs_init() };
-        DebugRoot(())
+        DebugRoot(Dir::new(c"zram"))
     }
 }
 
-impl Drop for DebugRoot {
-    fn drop(&mut self) {
-        // SAFETY: pairs with `new`; the module removes its devices, and with
-        // them every `DebugDir`, before it drops the root.
-        unsafe { sys::zrs_debugfs_exit() };
+/// The reads of a `block_state` file: the file position is a slot index,
+/// as in the C zram.
+struct Dump<T>(Arc<T>);
+
+impl<T: BlockState> BinaryWriter for Dump<T> {
+    fn write_to_slice(&self, w: &mut UserSliceWriter, pos: &mut file::Offset) -> Result<usize> {
+        let mut buf = KVVec::from_elem(0u8, w.len(), GFP_KERNEL)?;
+        let mut index = usize::try_from(*pos).map_err(|_| EINVAL)?;
+        let n = self.0.block_state(&mut buf, &mut index)?;
+        w.write_slice(buf.get(..n).ok_or(EINVAL)?)?;
+        *pos = file::Offset::try_from(index).map_err(|_| EINVAL)?;
+        Ok(n)
     }
 }
 
-/// A device's debugfs directory.
-///
-/// # Invariants
-///
-/// `.0` is null or a directory made by `zrs_debugfs_dev_add` whose file's
-/// private pointer is a `Device` that outlives this object.
-pub(crate) struct DebugDir(*mut sys::dentry);
-
-impl DebugDir {
-    /// Add `zram/<name>/block_state` for `dev`; `dev` must keep this
-    /// object and drop it (or outlive it).
-    pub(crate) fn new(name: &CStr, dev: &Arc<Device>) -> Self {
-        let priv_ = Arc::as_ptr(dev).cast_mut().cast::<c_void>();
-        // `priv_` stays valid while the file exists: the device keeps this
-        // object, whose drop removes the file (waiting for readers) first.
-        // SAFETY: `name` is NUL-terminated; `priv_` outlives the file (above).
-        let d = unsafe { sys::zrs_debugfs_dev_add(name.as_char_ptr(), priv_) };
-        // INVARIANT: `d` is our directory or null (no debugfs).
-        DebugDir(d)
-    }
+/// A device's directory `zram/<name>/` with its `block_state`. It holds a
+/// reference to the object it shows: whoever keeps this in that object
+/// drops it on removal (dropping waits for readers inside the file).
+pub(crate) struct DebugDir<T: BlockState> {
+    _file: Pin<KBox<File<Dump<T>>>>,
+    _dir: Dir,
 }
 
-// SAFETY: debugfs removal may run from any thread.
-unsafe impl Send for DebugDir {}
-// SAFETY: no method takes `&self`.
-unsafe impl Sync for DebugDir {}
-
-impl Drop for DebugDir {
-    fn drop(&mut self) {
-        if !self.0.is_null() {
-            // SAFETY: our directory (type invariant); debugfs waits for
-            // readers inside block_state before it returns.
-            unsafe { sys::zrs_debugfs_dev_remove(self.0) };
-        }
+impl<T: BlockState> DebugDir<T> {
+    /// Add `zram/<name>/block_state` showing `obj`.
+    pub(crate) fn new(root: &DebugRoot, name: &CStr, obj: Arc<T>) -> Result<Self> {
+        let dir = root.0.subdir(name);
+        let file = KBox::pin_init(dir.read_binary_file(c"block_state", Dump(obj)), GFP_KERNEL)?;
+        Ok(DebugDir {
+            _file: file,
+            _dir: dir,
+        })
     }
-}
-
-/// Recover the device from a `block_state` read.
-///
-/// # Safety
-///
-/// `p` is the private pointer of a `block_state` file that still exists.
-pub(crate) unsafe fn device_from_debugfs<'a>(p: *mut c_void) -> &'a Device {
-    // SAFETY: `DebugDir` invariant: the device outlives its file, and the
-    // caller is inside a read of that file.
-    unsafe { &*p.cast::<Device>() }
 }

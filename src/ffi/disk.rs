@@ -2,8 +2,9 @@
 
 //! A bio-based gendisk whose callbacks reach a Rust object.
 
+use super::bindings as b;
 use super::srcubox::SrcuBox;
-use super::sys;
+use super::sysfs::DiskAttributes;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use kernel::error::{from_err_ptr, to_result};
@@ -24,8 +25,9 @@ pub(crate) struct Major {
 impl Major {
     /// Register a dynamic major named `zram` (as in /proc/devices).
     pub(crate) fn register() -> Result<Self> {
-        // SAFETY: a static NUL-terminated name.
-        let major = unsafe { sys::zrs_register_blkdev(c"zram".as_char_ptr()) };
+        // SAFETY: a static NUL-terminated name; major 0 asks for a dynamic
+        // one; no probe callback.
+        let major = unsafe { b::__register_blkdev(0, c"zram".as_char_ptr(), None) };
         if major <= 0 {
             return Err(if major < 0 {
                 Error::from_errno(major)
@@ -44,8 +46,9 @@ impl Major {
 
 impl Drop for Major {
     fn drop(&mut self) {
-        // SAFETY: registered by us under this name (type invariant).
-        unsafe { sys::zrs_unregister_blkdev(self.major, c"zram".as_char_ptr()) };
+        // SAFETY: registered by us under this name (type invariant), and
+        // positive.
+        unsafe { b::unregister_blkdev(self.major as u32, c"zram".as_char_ptr()) };
     }
 }
 
@@ -61,7 +64,7 @@ impl Drop for Major {
 /// callback can be running any more. `claim` is only accessed with the
 /// disk's `open_mutex` held.
 pub(crate) struct Disk<T> {
-    disk: *mut sys::gendisk,
+    disk: *mut b::gendisk,
     owner: Atomic<*mut T>,
     claim: UnsafeCell<bool>,
 }
@@ -77,7 +80,7 @@ impl<T> Disk<T> {
     /// discard and write-zeroes, stable writes, synchronous).
     pub(crate) fn alloc(major: &Major, minor: i32) -> Result<Self> {
         // SAFETY: plain values; returns a disk or an ERR_PTR.
-        let disk = from_err_ptr(unsafe { sys::zrs_disk_alloc(major.get(), minor) })?;
+        let disk = from_err_ptr(unsafe { b::zrs_disk_alloc(major.get(), minor) })?;
         // INVARIANT: a valid new disk, not added yet.
         Ok(Disk {
             disk,
@@ -86,13 +89,19 @@ impl<T> Disk<T> {
         })
     }
 
-    /// Add the disk, with its sysfs attribute groups, and make `owner` the
-    /// target of its callbacks until `del`.
-    pub(crate) fn add(&self, owner: Arc<T>) -> Result {
+    /// Add the disk, with its sysfs attributes `attrs` (registered with the
+    /// disk: udev never sees it without them), and make `owner` the target
+    /// of its callbacks until `del`.
+    pub(crate) fn add(&self, owner: Arc<T>, attrs: &'static DiskAttributes<T>) -> Result {
         let p = Arc::into_raw(owner).cast_mut();
         // SAFETY: `disk` is valid and not added (we add once: `owner` is
         // null); `p` stays valid until we release it in `del` or below.
-        let ret = unsafe { sys::zrs_disk_add(self.disk, p.cast::<c_void>()) };
+        unsafe { (*self.disk).private_data = p.cast::<c_void>() };
+        // SAFETY: as above; `attrs` is a static NULL-terminated group list
+        // whose handlers take a `T` owner, which `p` is.
+        let ret = unsafe {
+            b::device_add_disk(core::ptr::null_mut(), self.disk, attrs.as_ptr().cast_mut())
+        };
         if let Err(e) = to_result(ret) {
             // SAFETY: from `Arc::into_raw` above; the disk was not added, so
             // no callback saw `p`.
@@ -112,7 +121,7 @@ impl<T> Disk<T> {
             return;
         }
         // SAFETY: the disk is valid and added (owner was non-null).
-        unsafe { sys::zrs_disk_del(self.disk) };
+        unsafe { b::del_gendisk(self.disk) };
         // SAFETY: `p` came from `Arc::into_raw` in `add`; after del_gendisk
         // no callback can use it any more.
         drop(unsafe { Arc::from_raw(p) });
@@ -121,48 +130,66 @@ impl<T> Disk<T> {
     /// Set the capacity and tell user space (uevent).
     pub(crate) fn set_capacity_sectors(&self, sectors: u64) {
         // SAFETY: `disk` is valid (type invariant).
-        unsafe { sys::zrs_disk_set_capacity(self.disk, sectors) };
+        unsafe { b::set_capacity_and_notify(self.disk, sectors) };
     }
 
     /// Capacity 0 and the block layer's I/O statistics zeroed (reset).
     pub(crate) fn clear(&self) {
+        self.set_capacity_sectors(0);
         // SAFETY: `disk` is valid (type invariant).
-        unsafe { sys::zrs_disk_clear(self.disk) };
+        unsafe { b::zrs_disk_clear_stats(self.disk) };
+    }
+
+    /// Hold the disk's `open_mutex`, which serialises `->open` and `claim`.
+    fn lock_open(&self) -> OpenMutex<'_, T> {
+        // SAFETY: `disk` is valid (type invariant); unlocked by the guard.
+        unsafe { b::mutex_lock(&raw mut (*self.disk).open_mutex) };
+        OpenMutex(self)
     }
 
     /// Claim the disk for reset or removal: `EBUSY` if it is open or
     /// already claimed. While claimed, opens fail with `EBUSY`.
     pub(crate) fn claim(&self) -> Result {
-        // SAFETY: `disk` valid; the helper accesses `claim` only under
-        // `open_mutex` (type invariant).
-        to_result(unsafe { sys::zrs_disk_claim(self.disk, self.claim.get()) })
+        let _g = self.lock_open();
+        // SAFETY: `disk` and its whole-disk device `part0` are valid (type
+        // invariant); `bd_openers` is an atomic_t.
+        let openers = unsafe { b::atomic_read(&raw mut (*(*self.disk).part0).bd_openers) };
+        // SAFETY: `claim` is accessed with `open_mutex` held (above).
+        let claim = unsafe { &mut *self.claim.get() };
+        if openers != 0 || *claim {
+            return Err(EBUSY);
+        }
+        *claim = true;
+        Ok(())
     }
 
     /// Release a claim taken with `claim`.
     pub(crate) fn unclaim(&self) {
-        // SAFETY: as in `claim`.
-        unsafe { sys::zrs_disk_unclaim(self.disk, self.claim.get()) };
+        let _g = self.lock_open();
+        // SAFETY: with `open_mutex` held (above).
+        unsafe { *self.claim.get() = false };
     }
 
     /// Whether the disk is claimed: it has no opener, and none can come
     /// until `unclaim`.
     pub(crate) fn claimed(&self) -> bool {
-        // SAFETY: as in `claim`.
-        unsafe { sys::zrs_disk_is_claimed(self.disk, self.claim.get()) }
+        let _g = self.lock_open();
+        // SAFETY: with `open_mutex` held (above).
+        unsafe { *self.claim.get() }
     }
 
-    /// From the `open` callback only (the block layer holds `open_mutex`):
-    /// whether the disk is claimed.
+    /// From the `open` callback only, where the block layer holds
+    /// `open_mutex`: whether the disk is claimed.
     pub(crate) fn claimed_in_open(&self) -> bool {
-        // SAFETY: `disk` valid; we are called from ->open with open_mutex
-        // held (the helper asserts it under lockdep).
-        unsafe { sys::zrs_disk_is_open(self.disk, self.claim.get()) }
+        // SAFETY: the caller is `->open`, called with `open_mutex` held.
+        unsafe { *self.claim.get() }
     }
 
     /// Write back dirty pages and wait for them (`sync_blockdev`).
     pub(crate) fn sync(&self) {
-        // SAFETY: `disk` valid (type invariant).
-        unsafe { sys::zrs_disk_sync(self.disk) };
+        // SAFETY: `disk` and its whole-disk device are valid (type
+        // invariant).
+        unsafe { b::sync_blockdev((*self.disk).part0) };
     }
 
     /// This disk's identity, to match bios against.
@@ -175,7 +202,7 @@ impl<T> Disk<T> {
     /// frozen. No I/O may be started from reclaim meanwhile.
     pub(crate) fn freeze(&self) -> Frozen<'_, T> {
         // SAFETY: `disk` valid (type invariant); unfrozen by the guard.
-        let memflags = unsafe { sys::zrs_disk_freeze(self.disk) };
+        let memflags = unsafe { b::zrs_disk_freeze(self.disk) };
         Frozen {
             disk: self,
             memflags,
@@ -185,7 +212,7 @@ impl<T> Disk<T> {
 
 /// The identity of a gendisk: compared, never dereferenced.
 #[derive(Clone, Copy, PartialEq, Eq)]
-pub(crate) struct DiskId(*mut sys::gendisk);
+pub(crate) struct DiskId(*mut b::gendisk);
 
 // SAFETY: a plain address used only for comparison.
 unsafe impl Send for DiskId {}
@@ -206,7 +233,7 @@ pub(crate) struct Frozen<'a, T> {
 impl<T> Drop for Frozen<'_, T> {
     fn drop(&mut self) {
         // SAFETY: frozen by us with these flags (type invariant).
-        unsafe { sys::zrs_disk_unfreeze(self.disk.disk, self.memflags) };
+        unsafe { b::zrs_disk_unfreeze(self.disk.disk, self.memflags) };
     }
 }
 
@@ -215,8 +242,37 @@ impl<T> Drop for Disk<T> {
         self.del();
         // SAFETY: `disk` is valid and owned (type invariant), no longer
         // added, and nothing else references it.
-        unsafe { sys::zrs_disk_put(self.disk) };
+        unsafe { b::put_disk(self.disk) };
     }
+}
+
+/// A disk's `open_mutex`, held (`Disk::lock_open`).
+///
+/// # Invariants
+///
+/// This object holds `.0`'s `open_mutex`, and releases it on drop.
+struct OpenMutex<'a, T>(&'a Disk<T>);
+
+impl<T> Drop for OpenMutex<'_, T> {
+    fn drop(&mut self) {
+        // SAFETY: locked by us (type invariant).
+        unsafe { b::mutex_unlock(&raw mut (*self.0.disk).open_mutex) };
+    }
+}
+
+/// The owner of the disk whose device is `dev` (a sysfs handler's).
+///
+/// # Safety
+///
+/// `dev` is the device of a live, added `Disk<T>`, and the returned
+/// reference must not outlive the handler (del_gendisk waits for sysfs
+/// handlers before the owner reference is released).
+pub(super) unsafe fn owner_of_device<'a, T>(dev: *mut b::device) -> &'a T {
+    // SAFETY: a disk's device is the `bd_device` of its whole-disk
+    // block_device (dev_to_bdev()), whose `bd_disk` is the disk.
+    let disk = unsafe { (*kernel::container_of!(dev, b::block_device, bd_device)).bd_disk };
+    // SAFETY: the caller's guarantee: `private_data` is the owner.
+    unsafe { owner_from_private((*disk).private_data) }
 }
 
 /// Recover the owner from a callback's `private_data`.
@@ -258,7 +314,7 @@ impl<'a> Segment<'a> {
     /// `mem` is mapped and valid for `len` bytes, at most a page, for all of
     /// `'a`, and the rest of the type invariant holds for `disk` and `'a`.
     #[inline(always)]
-    pub(crate) unsafe fn from_raw(disk: *mut sys::gendisk, mem: *mut c_void, len: usize) -> Self {
+    pub(crate) unsafe fn from_raw(disk: *mut b::gendisk, mem: *mut c_void, len: usize) -> Self {
         // INVARIANT: guaranteed by the caller.
         Segment {
             disk: DiskId(disk),
@@ -302,7 +358,7 @@ impl<'a> Opened<'a> {
     /// before that call returns (so neither the object nor what `with`
     /// returns outlives it).
     #[inline(always)]
-    pub(crate) unsafe fn from_raw(disk: *mut sys::gendisk) -> Self {
+    pub(crate) unsafe fn from_raw(disk: *mut b::gendisk) -> Self {
         // INVARIANT: swap calls `->swap_slot_free_notify` only between
         // opening the device (swapon) and closing it (the end of swapoff).
         Opened {

@@ -1,16 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! The functions `zrs_helpers.c` calls: they recover the Rust object from
-//! the context pointer and call its safe methods.
+//! the context pointer and call its safe methods. Each is held to the
+//! prototype bindgen generated from `zrs_helpers.h` (below).
 
-use super::control::ctx_from_control;
-use super::cpuhp::{ctx_from_node, HotplugCallbacks};
+use super::bindings;
 use super::disk::owner_from_private;
-use crate::comp::StreamSet;
 use crate::device::Device;
-use crate::driver::Driver;
-use crate::logic::stats::BufWriter;
-use kernel::ffi::{c_char, c_int, c_uint, c_ulong, c_void};
+use kernel::ffi::{c_int, c_uint, c_ulong, c_void};
 use kernel::prelude::*;
 
 const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
@@ -22,29 +19,13 @@ fn errno_of(r: Result) -> c_int {
     }
 }
 
-/// `len` as the byte count a sysfs store returns, or the error.
-fn ssize_of(r: Result, len: usize) -> isize {
-    match r {
-        Ok(()) => len as isize,
-        Err(e) => e.to_errno() as isize,
-    }
-}
-
-/// A sysfs store buffer as C string functions see it: up to the first NUL.
-fn until_nul(s: &[u8]) -> &[u8] {
-    s.split(|&c| c == 0).next().unwrap_or(s)
-}
-
+/// `->open` of a disk.
+///
 /// # Safety
 ///
-/// `p` is a `*const c_char` to a NUL-terminated string that outlives 'a.
-unsafe fn cstr_bytes<'a>(p: *const c_char) -> &'a [u8] {
-    // SAFETY: guaranteed by the caller.
-    unsafe { CStr::from_char_ptr(p) }.to_bytes()
-}
-
+/// `p` is the `private_data` of a live, added `Disk<Device>`.
 #[no_mangle]
-extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
+unsafe extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
     // SAFETY: called from ->open of a live disk whose private_data is its
     // `Device` (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
@@ -62,7 +43,7 @@ extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
 #[inline(always)]
 unsafe fn segment(
     p: *mut c_void,
-    disk: *mut super::sys::gendisk,
+    disk: *mut bindings::gendisk,
     mem: *mut c_void,
     len: c_uint,
     sector: u64,
@@ -77,10 +58,15 @@ unsafe fn segment(
     errno_of(dev.segment(seg, write, sector, now))
 }
 
+/// A segment of a read bio.
+///
+/// # Safety
+///
+/// As for `segment`, from `zrs_submit_bio`.
 #[no_mangle]
-extern "C" fn zrs_rs_read(
+unsafe extern "C" fn zrs_rs_read(
     p: *mut c_void,
-    disk: *mut super::sys::gendisk,
+    disk: *mut bindings::gendisk,
     mem: *mut c_void,
     len: c_uint,
     sector: u64,
@@ -90,10 +76,15 @@ extern "C" fn zrs_rs_read(
     unsafe { segment(p, disk, mem, len, sector, now, false) }
 }
 
+/// A segment of a write bio.
+///
+/// # Safety
+///
+/// As for `segment`, from `zrs_submit_bio`.
 #[no_mangle]
-extern "C" fn zrs_rs_write(
+unsafe extern "C" fn zrs_rs_write(
     p: *mut c_void,
-    disk: *mut super::sys::gendisk,
+    disk: *mut bindings::gendisk,
     mem: *mut c_void,
     len: c_uint,
     sector: u64,
@@ -103,17 +94,27 @@ extern "C" fn zrs_rs_write(
     unsafe { segment(p, disk, mem, len, sector, now, true) }
 }
 
+/// A discard or write-zeroes bio.
+///
+/// # Safety
+///
+/// From `->submit_bio` of a live disk whose `private_data` is `p`.
 #[no_mangle]
-extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
+unsafe extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
     // SAFETY: called from ->submit_bio of a live disk (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
     errno_of(dev.discard(sector, bytes))
 }
 
+/// Swap freed a slot.
+///
+/// # Safety
+///
+/// From `->swap_slot_free_notify` of `disk`, whose `private_data` is `p`.
 #[no_mangle]
-extern "C" fn zrs_rs_slot_free_notify(
+unsafe extern "C" fn zrs_rs_slot_free_notify(
     p: *mut c_void,
-    disk: *mut super::sys::gendisk,
+    disk: *mut bindings::gendisk,
     index: c_ulong,
 ) {
     // SAFETY: called by swap while it holds the disk open (Disk invariant).
@@ -124,90 +125,21 @@ extern "C" fn zrs_rs_slot_free_notify(
     dev.slot_free_notify(opened, index);
 }
 
-#[no_mangle]
-extern "C" fn zrs_rs_attr_show(p: *mut c_void, name: *const c_char, buf: *mut c_char) -> isize {
-    // SAFETY: a sysfs handler of a live disk (del_gendisk drains them).
-    let dev: &Device = unsafe { owner_from_private(p) };
-    // SAFETY: the attribute's static NUL-terminated name.
-    let name = unsafe { cstr_bytes(name) };
-    // SAFETY: sysfs hands `show` a zeroed buffer of PAGE_SIZE bytes.
-    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), PAGE) };
-    let mut w = BufWriter::new(out);
-    match dev.attr_show(name, &mut w) {
-        Ok(()) => w.len() as isize,
-        Err(e) => e.to_errno() as isize,
-    }
+/// Hold each upcall to the prototype that bindgen generated from
+/// `zrs_helpers.h`, which the C side is compiled against: a mismatch is a
+/// type error here instead of a broken ABI.
+macro_rules! same_prototype {
+    ($($f:ident),* $(,)?) => {
+        $(const _: () = {
+            let _ = if true { bindings::$f } else { $f };
+        };)*
+    };
 }
 
-#[no_mangle]
-extern "C" fn zrs_rs_attr_store(
-    p: *mut c_void,
-    name: *const c_char,
-    buf: *const c_char,
-    len: usize,
-) -> isize {
-    // SAFETY: as in `zrs_rs_attr_show`.
-    let dev: &Device = unsafe { owner_from_private(p) };
-    // SAFETY: as in `zrs_rs_attr_show`.
-    let name = unsafe { cstr_bytes(name) };
-    // SAFETY: sysfs passes `len` valid bytes.
-    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    ssize_of(dev.attr_store(name, until_nul(input)), len)
-}
-
-#[no_mangle]
-extern "C" fn zrs_rs_hot_add(p: *mut c_void) -> c_int {
-    // SAFETY: the registered control class's context (class_unregister
-    // drains handlers before the context is released).
-    let drv: &Driver = unsafe { ctx_from_control(p) };
-    match drv.hot_add() {
-        Ok(id) => id,
-        Err(e) => e.to_errno(),
-    }
-}
-
-#[no_mangle]
-extern "C" fn zrs_rs_hot_remove(p: *mut c_void, buf: *const c_char, len: usize) -> isize {
-    // SAFETY: as in `zrs_rs_hot_add`.
-    let drv: &Driver = unsafe { ctx_from_control(p) };
-    // SAFETY: sysfs passes `len` valid bytes.
-    let input = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    ssize_of(drv.hot_remove(until_nul(input)), len)
-}
-
-#[no_mangle]
-extern "C" fn zrs_rs_cpu_prepare(p: *mut c_void, cpu: c_uint) -> c_int {
-    // SAFETY: the context of a registered cpuhp instance (Instance invariant).
-    let set: &StreamSet = unsafe { ctx_from_node(p) };
-    errno_of(set.prepare(cpu))
-}
-
-#[no_mangle]
-extern "C" fn zrs_rs_cpu_dead(p: *mut c_void, cpu: c_uint) -> c_int {
-    // SAFETY: as in `zrs_rs_cpu_prepare`.
-    let set: &StreamSet = unsafe { ctx_from_node(p) };
-    errno_of(set.dead(cpu))
-}
-
-#[no_mangle]
-extern "C" fn zrs_rs_block_state(
-    p: *mut c_void,
-    buf: *mut c_char,
-    count: usize,
-    pos: *mut i64,
-) -> isize {
-    // SAFETY: a read of the device's block_state file (debugfs removes it,
-    // waiting for readers, before the device goes).
-    let dev = unsafe { super::debugfs::device_from_debugfs(p) };
-    // SAFETY: the helper passes a kvmalloc'ed buffer of `count` bytes.
-    let out = unsafe { core::slice::from_raw_parts_mut(buf.cast::<u8>(), count) };
-    // SAFETY: the file position of this read, ours for the call.
-    let pos = unsafe { &mut *pos };
-    let mut index = usize::try_from(*pos).unwrap_or(usize::MAX);
-    let r = dev.block_state(out, &mut index);
-    *pos = i64::try_from(index).unwrap_or(i64::MAX);
-    match r {
-        Ok(n) => n as isize,
-        Err(e) => e.to_errno() as isize,
-    }
-}
+same_prototype!(
+    zrs_rs_open,
+    zrs_rs_read,
+    zrs_rs_write,
+    zrs_rs_discard,
+    zrs_rs_slot_free_notify,
+);

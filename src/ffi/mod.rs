@@ -6,6 +6,7 @@
 
 pub(crate) mod acomp;
 pub(crate) mod bdev;
+mod bindings;
 pub(crate) mod complib;
 pub(crate) mod control;
 pub(crate) mod cpuhp;
@@ -15,25 +16,32 @@ pub(crate) mod disk;
 mod entry;
 pub(crate) mod slots;
 pub(crate) mod srcubox;
-mod sys;
+pub(crate) mod sysfs;
 pub(crate) mod zspool;
+
+// The driver's logic (src/logic, also built on the host) takes pages of
+// 4096 bytes, as the C zram's ABI does on x86-64: refuse to build for a
+// kernel whose pages are another size.
+const _: () = assert!(crate::logic::parse::PAGE_SIZE as usize == kernel::page::PAGE_SIZE);
+const _: () = assert!(1usize << crate::logic::parse::PAGE_SHIFT == kernel::page::PAGE_SIZE);
 
 /// Seconds since boot, truncated to 32 bits (slot access times).
 pub(crate) fn boottime_seconds() -> u32 {
     // SAFETY: no arguments, no preconditions.
-    unsafe { sys::zrs_boottime_seconds() }
+    unsafe { bindings::zrs_boottime_seconds() }
 }
 
 /// The NUMA node of `cpu`.
-pub(crate) fn cpu_to_node(cpu: u32) -> i32 {
-    // SAFETY: any CPU id is accepted by cpu_to_node on x86-64.
-    unsafe { sys::zrs_cpu_to_node(cpu) }
+pub(crate) fn cpu_to_node(cpu: kernel::cpu::CpuId) -> i32 {
+    // SAFETY: `CpuId` holds a valid CPU id (below nr_cpu_ids), as
+    // cpu_to_node's per-CPU lookup needs.
+    unsafe { bindings::zrs_cpu_to_node(cpu.as_u32()) }
 }
 
 /// Let the scheduler run something else if it wants to (long scans).
 pub(crate) fn cond_resched() {
     // SAFETY: no arguments; only called from process context (sysfs).
-    unsafe { sys::zrs_cond_resched() }
+    unsafe { bindings::zrs_cond_resched() }
 }
 
 /// Fill `dst` with the machine word `value` repeated, with the
@@ -66,7 +74,7 @@ pub(crate) fn fill_page(dst: &mut [u8], value: u64) {
     // SAFETY: `dst` is valid for writes of a page (checked) and aligned
     // for the word stores (checked).
     unsafe {
-        sys::zrs_fill_page(dst.as_mut_ptr().cast(), value as kernel::ffi::c_ulong)
+        bindings::zrs_fill_page(dst.as_mut_ptr().cast(), value as kernel::ffi::c_ulong)
     };
 }
 
@@ -90,8 +98,6 @@ pub(crate) fn copy_page(dst: &mut [u8], src: &[u8]) -> bool {
         };
         return true;
     }
-    // SAFETY: both are valid for a page (checked), and distinct (one is
-    // borrowed mutably).
-    unsafe { sys::zrs_copy_page(dst.as_mut_ptr().cast(), src.as_ptr().cast()) };
+    dst.copy_from_slice(src);
     true
 }

@@ -15,7 +15,7 @@ use kernel::alloc::KVVec;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
 
-use super::sys;
+use super::bindings as b;
 
 /// One slot: 16 bytes, as in the C zram.
 ///
@@ -73,7 +73,7 @@ impl SlotTable {
         // SAFETY: `attr` is a valid, aligned 64-bit word (an `unsigned long`
         // on 64-bit kernels, which is all we build for) that lives as long
         // as `self`.
-        unsafe { sys::zrs_slot_lock(slot.attr.as_ptr().cast(), LOCK) };
+        unsafe { b::zrs_slot_lock(slot.attr.as_ptr().cast(), LOCK) };
         // INVARIANT: we hold the lock until the guard drops, and read the
         // word after taking it: no one else changes it meanwhile.
         Some(SlotGuard {
@@ -86,7 +86,7 @@ impl SlotTable {
     pub(crate) fn try_lock(&self, index: usize) -> Option<SlotGuard<'_>> {
         let slot = self.slots.get(index)?;
         // SAFETY: as in `lock`.
-        if unsafe { sys::zrs_slot_trylock(slot.attr.as_ptr().cast(), LOCK) } {
+        if unsafe { b::zrs_slot_trylock(slot.attr.as_ptr().cast(), LOCK) } {
             // INVARIANT: as in `lock`.
             Some(SlotGuard {
                 attr: Attr(slot.attr.load(Relaxed)),
@@ -151,6 +151,6 @@ impl Drop for SlotGuard<'_> {
         // SAFETY: we hold the lock (type invariant); the word is valid as in
         // `SlotTable::lock`. clear_and_wake_up_bit has release semantics, so
         // our stores above are visible to the next holder.
-        unsafe { sys::zrs_slot_unlock(self.slot.attr.as_ptr().cast(), LOCK) };
+        unsafe { b::zrs_slot_unlock(self.slot.attr.as_ptr().cast(), LOCK) };
     }
 }

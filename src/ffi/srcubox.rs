@@ -12,9 +12,8 @@
 //!   the I/O path).
 //! * Openers: swap's free notification comes from a holder of the open
 //!   disk, and `replace` removes an object only while the disk is claimed,
-//!   which a disk with an opener cannot be. No read section either (it ran
-//!   once per freed swap slot and cost 4 ms in 1.5 s of `make bench`'s swap
-//!   workload).
+//!   which a disk with an opener cannot be. No read section either: it
+//!   would run once per freed swap slot (benchmarks.rst has its cost).
 //! * Everything else (sysfs, discard): SRCU, not RCU, because readers
 //!   sleep (slot locks, zsmalloc, the stream mutex). `replace` waits for
 //!   them with `synchronize_srcu()` after the swap, with the queue no

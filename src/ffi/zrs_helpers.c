@@ -1,32 +1,27 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * zram-rs C helpers: thin wrappers over kernel APIs that are macros,
- * static inlines, or need static C tables (fops, sysfs attributes, the
- * control class). No driver logic lives here: every decision is made in
- * Rust; these functions only translate. The one loop is zrs_bio_rw(), the
- * walk over a bio's segments (inline bvec helpers), which also reads the
- * clock once per bio for Rust.
+ * zram-rs C helpers: only what Rust cannot call itself. Each wraps static
+ * inlines or macros (named beside it) or holds a static table (fops, sysfs
+ * attributes, the control class); everything the bindings can reach is
+ * called from Rust directly (src/ffi/bindings.rs). No driver logic lives
+ * here. The one loop is zrs_bio_rw(), the walk over a bio's segments
+ * (inline bvec helpers), which also reads the clock once per bio for Rust.
  */
 #include <linux/blkdev.h>
 #include <linux/blk-mq.h>
 #include <linux/cpuhotplug.h>
-#include <linux/debugfs.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/crypto.h>
 #include <crypto/acompress.h>
 #include <linux/highmem.h>
-#include <linux/lz4.h>
-#include <linux/lzo.h>
 #include <linux/module.h>
-#include <linux/namei.h>
 #include <linux/part_stat.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 #include <linux/topology.h>
 #include <linux/wait_bit.h>
 #include <linux/workqueue.h>
-#include <linux/zsmalloc.h>
 
 #include "zrs_helpers.h"
 
@@ -128,75 +123,6 @@ static const struct block_device_operations zrs_fops = {
 	.swap_slot_free_notify = zrs_slot_free_notify,
 };
 
-/* Every attribute routes to Rust by name; modes are the C zram's. */
-static ssize_t zrs_attr_show(struct device *dev, struct device_attribute *attr,
-			     char *buf)
-{
-	return zrs_rs_attr_show(dev_to_disk(dev)->private_data, attr->attr.name,
-				buf);
-}
-
-static ssize_t zrs_attr_store(struct device *dev, struct device_attribute *attr,
-			      const char *buf, size_t len)
-{
-	return zrs_rs_attr_store(dev_to_disk(dev)->private_data,
-				 attr->attr.name, buf, len);
-}
-
-#define ZRS_RO(n) struct device_attribute zrs_attr_##n = __ATTR(n, 0444, zrs_attr_show, NULL)
-#define ZRS_WO(n) struct device_attribute zrs_attr_##n = __ATTR(n, 0200, NULL, zrs_attr_store)
-#define ZRS_RW(n) struct device_attribute zrs_attr_##n = \
-	__ATTR(n, 0644, zrs_attr_show, zrs_attr_store)
-
-static ZRS_RW(disksize);
-static ZRS_RO(initstate);
-static ZRS_WO(reset);
-static ZRS_WO(compact);
-static ZRS_WO(mem_limit);
-static ZRS_WO(mem_used_max);
-static ZRS_WO(idle);
-static ZRS_RW(comp_algorithm);
-static ZRS_RO(bd_stat);
-static ZRS_RW(backing_dev);
-static ZRS_WO(writeback);
-static ZRS_RW(writeback_limit);
-static ZRS_RW(writeback_limit_enable);
-static ZRS_RW(writeback_batch_size);
-static ZRS_RW(compressed_writeback);
-static ZRS_RO(io_stat);
-static ZRS_RO(mm_stat);
-static ZRS_RO(debug_stat);
-static ZRS_RW(recomp_algorithm);
-static ZRS_WO(recompress);
-static ZRS_WO(algorithm_params);
-
-/* Same order as the C zram, so `ls -U` shows the same listing. */
-static struct attribute *zrs_disk_attrs[] = {
-	&zrs_attr_disksize.attr,
-	&zrs_attr_initstate.attr,
-	&zrs_attr_reset.attr,
-	&zrs_attr_compact.attr,
-	&zrs_attr_mem_limit.attr,
-	&zrs_attr_mem_used_max.attr,
-	&zrs_attr_idle.attr,
-	&zrs_attr_comp_algorithm.attr,
-	&zrs_attr_bd_stat.attr,
-	&zrs_attr_backing_dev.attr,
-	&zrs_attr_writeback.attr,
-	&zrs_attr_writeback_limit.attr,
-	&zrs_attr_writeback_limit_enable.attr,
-	&zrs_attr_writeback_batch_size.attr,
-	&zrs_attr_compressed_writeback.attr,
-	&zrs_attr_io_stat.attr,
-	&zrs_attr_mm_stat.attr,
-	&zrs_attr_debug_stat.attr,
-	&zrs_attr_recomp_algorithm.attr,
-	&zrs_attr_recompress.attr,
-	&zrs_attr_algorithm_params.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(zrs_disk);
-
 struct gendisk *zrs_disk_alloc(int major, int minor)
 {
 	struct queue_limits lim = {
@@ -223,83 +149,15 @@ struct gendisk *zrs_disk_alloc(int major, int minor)
 	return disk;
 }
 
-/* The attribute groups are registered with the disk: udev never sees it
- * without them. */
-int zrs_disk_add(struct gendisk *disk, void *priv)
+/* part_stat_set_all (macro): the block layer's statistics cleared. */
+void zrs_disk_clear_stats(struct gendisk *disk)
 {
-	disk->private_data = priv;
-	return device_add_disk(NULL, disk, zrs_disk_groups);
-}
-
-void zrs_disk_del(struct gendisk *disk)
-{
-	del_gendisk(disk);
-}
-
-void zrs_disk_put(struct gendisk *disk)
-{
-	put_disk(disk);
-}
-
-void zrs_disk_set_capacity(struct gendisk *disk, u64 sectors)
-{
-	set_capacity_and_notify(disk, sectors);
-}
-
-/* Reset: capacity 0 and the block layer's statistics cleared. */
-void zrs_disk_clear(struct gendisk *disk)
-{
-	set_capacity_and_notify(disk, 0);
 	part_stat_set_all(disk->part0, 0);
 }
 
-/* Claim the disk for reset/removal: fails if it is open or claimed. */
-int zrs_disk_claim(struct gendisk *disk, bool *claim)
-{
-	int ret = 0;
-
-	mutex_lock(&disk->open_mutex);
-	if (disk_openers(disk) || *claim)
-		ret = -EBUSY;
-	else
-		*claim = true;
-	mutex_unlock(&disk->open_mutex);
-	return ret;
-}
-
-void zrs_disk_unclaim(struct gendisk *disk, bool *claim)
-{
-	mutex_lock(&disk->open_mutex);
-	*claim = false;
-	mutex_unlock(&disk->open_mutex);
-}
-
-/* Whether the disk is claimed (no opener, and none until unclaimed). */
-bool zrs_disk_is_claimed(struct gendisk *disk, bool *claim)
-{
-	bool ret;
-
-	mutex_lock(&disk->open_mutex);
-	ret = zrs_disk_is_open(disk, claim);
-	mutex_unlock(&disk->open_mutex);
-	return ret;
-}
-
-/* With disk->open_mutex held: by the block layer around ->open, or by
- * zrs_disk_is_claimed(). */
-bool zrs_disk_is_open(struct gendisk *disk, bool *claim)
-{
-	lockdep_assert_held(&disk->open_mutex);
-	return *claim;
-}
-
-void zrs_disk_sync(struct gendisk *disk)
-{
-	sync_blockdev(disk->part0);
-}
-
-/* Wait for the bios in ->submit_bio and hold new ones back; no I/O from
- * reclaim meanwhile (the returned flags restore it). */
+/* blk_mq_freeze_queue (static inline): wait for the bios in ->submit_bio
+ * and hold new ones back; no I/O from reclaim meanwhile (the returned
+ * flags restore it). */
 unsigned int zrs_disk_freeze(struct gendisk *disk)
 {
 	return blk_mq_freeze_queue(disk->queue);
@@ -310,142 +168,31 @@ void zrs_disk_unfreeze(struct gendisk *disk, unsigned int memflags)
 	blk_mq_unfreeze_queue(disk->queue, memflags);
 }
 
-int zrs_register_blkdev(const char *name)
-{
-	return register_blkdev(0, name);
-}
-
-void zrs_unregister_blkdev(int major, const char *name)
-{
-	unregister_blkdev(major, name);
-}
-
-/* ---- the zram-control class ---- */
-
-static void *zrs_control_priv;
-
-static ssize_t hot_add_show(const struct class *class,
-			    const struct class_attribute *attr, char *buf)
-{
-	int ret = zrs_rs_hot_add(zrs_control_priv);
-
-	if (ret < 0)
-		return ret;
-	return sysfs_emit(buf, "%d\n", ret);
-}
-/* 0400, as in the C zram: reading it allocates a device. */
-static struct class_attribute class_attr_hot_add =
-	__ATTR(hot_add, 0400, hot_add_show, NULL);
-
-static ssize_t hot_remove_store(const struct class *class,
-				const struct class_attribute *attr,
-				const char *buf, size_t count)
-{
-	return zrs_rs_hot_remove(zrs_control_priv, buf, count);
-}
-static CLASS_ATTR_WO(hot_remove);
-
-static struct attribute *zrs_control_class_attrs[] = {
-	&class_attr_hot_add.attr,
-	&class_attr_hot_remove.attr,
-	NULL,
-};
-ATTRIBUTE_GROUPS(zrs_control_class);
-
-static const struct class zrs_control_class = {
-	.name = "zram-control",
-	.class_groups = zrs_control_class_groups,
-};
+/* ---- CPU hotplug ---- */
 
 /*
- * Whether a zram-control class exists (the in-tree zram is loaded). Asked
- * first so that a clash is one line in the log, not the duplicate-name
- * warning and stack dump that class_register() would print.
+ * cpuhp_setup_state_multi (static inline): a dynamic PREPARE-section state,
+ * since the in-tree zram owns the fixed CPUHP_ZCOMP_PREPARE, which an
+ * out-of-tree module must not take. The callbacks are Rust's.
  */
-bool zrs_control_exists(void)
+int zrs_cpuhp_setup_multi(const char *name,
+			  int (*startup)(unsigned int cpu, struct hlist_node *node),
+			  int (*teardown)(unsigned int cpu, struct hlist_node *node))
 {
-	struct path path;
-
-	if (kern_path("/sys/class/zram-control", 0, &path))
-		return false;
-	path_put(&path);
-	return true;
-}
-
-int zrs_control_register(void *priv)
-{
-	zrs_control_priv = priv;
-	return class_register(&zrs_control_class);
-}
-
-void zrs_control_unregister(void)
-{
-	class_unregister(&zrs_control_class);
-}
-
-/* ---- CPU hotplug multistate ---- */
-
-struct zrs_hp_node {
-	struct hlist_node node;
-	void *priv;
-};
-
-struct zrs_hp_node *zrs_hp_node_new(void *priv)
-{
-	struct zrs_hp_node *n = kzalloc(sizeof(*n), GFP_KERNEL);
-
-	if (n)
-		n->priv = priv;
-	return n;
-}
-
-void zrs_hp_node_free(struct zrs_hp_node *n)
-{
-	kfree(n);
-}
-
-static int zrs_cpu_prepare(unsigned int cpu, struct hlist_node *node)
-{
-	return zrs_rs_cpu_prepare(hlist_entry(node, struct zrs_hp_node, node)->priv, cpu);
-}
-
-static int zrs_cpu_dead(unsigned int cpu, struct hlist_node *node)
-{
-	return zrs_rs_cpu_dead(hlist_entry(node, struct zrs_hp_node, node)->priv, cpu);
-}
-
-/* A dynamic PREPARE-section state: the in-tree zram owns the fixed
- * CPUHP_ZCOMP_PREPARE, which an out-of-tree module must not take. */
-int zrs_cpuhp_setup(void)
-{
-	return cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, "block/zram_rs:prepare",
-				       zrs_cpu_prepare, zrs_cpu_dead);
-}
-
-void zrs_cpuhp_remove(int state)
-{
-	cpuhp_remove_multi_state(state);
-}
-
-int zrs_cpuhp_add_instance(int state, struct zrs_hp_node *n)
-{
-	return cpuhp_state_add_instance(state, &n->node);
-}
-
-int zrs_cpuhp_remove_instance(int state, struct zrs_hp_node *n)
-{
-	return cpuhp_state_remove_instance(state, &n->node);
+	return cpuhp_setup_state_multi(CPUHP_BP_PREPARE_DYN, name, startup, teardown);
 }
 
 /* ---- crypto acomp ---- */
 
-/* Synchronous implementations only (mask CRYPTO_ALG_ASYNC): the I/O path
- * waits for nothing. Looking an algorithm up loads its module if needed. */
+/* crypto_has_acomp (static inline). Synchronous implementations only
+ * (mask CRYPTO_ALG_ASYNC): the I/O path waits for nothing. Looking an
+ * algorithm up loads its module if needed. */
 bool zrs_acomp_has(const char *name)
 {
 	return crypto_has_acomp(name, 0, CRYPTO_ALG_ASYNC);
 }
 
+/* acomp_request_alloc and acomp_request_set_callback (static inlines). */
 int zrs_acomp_new(const char *name, int node, struct crypto_acomp **tfm,
 		  struct acomp_req **req)
 {
@@ -466,12 +213,14 @@ int zrs_acomp_new(const char *name, int node, struct crypto_acomp **tfm,
 	return 0;
 }
 
+/* acomp_request_free (static inline). */
 void zrs_acomp_free(struct crypto_acomp *tfm, struct acomp_req *req)
 {
 	acomp_request_free(req);
 	crypto_free_acomp(tfm);
 }
 
+/* acomp_request_set_{src,dst}_nondma (static inlines) and the call. */
 int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 		  unsigned int slen, void *dst, unsigned int *dlen)
 {
@@ -484,111 +233,8 @@ int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 	return ret;
 }
 
-/* ---- compression libraries, called directly ---- */
-
-/*
- * For lz4, lzo and lzo-rle the crypto API's synchronous implementations
- * only wrap these library functions (crypto/lz4.c, lzo.c, lzo-rle.c), and
- * the C zram's backends call them directly. So do we, after the crypto
- * API has been asked (and has loaded the algorithm's module). The output
- * is byte for byte what the crypto wrapper would produce. The module links
- * against the functions, as zram.ko does, so modprobe loads the library
- * modules with it: no lookup (and no request_module()) at run time.
- */
-/*
- * Rust declares and calls these library functions itself (src/ffi/sys.rs,
- * LZ4_compress_default .. lzo1x_decompress_safe); these assertions hold
- * the prototypes it assumes, spelled again here, to the kernel's headers:
- * change both together.
- */
-static_assert(__builtin_types_compatible_p(typeof(&LZ4_compress_default),
-		int (*)(const char *, char *, int, int, void *)));
-static_assert(__builtin_types_compatible_p(typeof(&LZ4_decompress_safe),
-		int (*)(const char *, char *, int, int)));
-static_assert(__builtin_types_compatible_p(typeof(&lzo1x_1_compress),
-		int (*)(const unsigned char *, size_t, unsigned char *, size_t *, void *)));
-static_assert(__builtin_types_compatible_p(typeof(&lzorle1x_1_compress),
-		int (*)(const unsigned char *, size_t, unsigned char *, size_t *, void *)));
-static_assert(__builtin_types_compatible_p(typeof(&lzo1x_decompress_safe),
-		int (*)(const unsigned char *, size_t, unsigned char *, size_t *)));
-static_assert(LZO_E_OK == 0);
-/* Rust mirrors the enum (sys.rs). */
-static_assert(ZRS_LIB_LZ4 == 0 && ZRS_LIB_LZO == 1 && ZRS_LIB_LZORLE == 2);
-
-size_t zrs_lib_wrkmem(enum zrs_lib_kind kind)
-{
-	return kind == ZRS_LIB_LZ4 ? LZ4_MEM_COMPRESS : LZO1X_1_MEM_COMPRESS;
-}
-
-size_t zrs_lzo_worst(size_t len)
-{
-	return lzo1x_worst_compress(len);
-}
-
-/* ---- zsmalloc ---- */
-
-struct zs_pool *zrs_zs_create(const char *name)
-{
-	return zs_create_pool(name);
-}
-
-void zrs_zs_destroy(struct zs_pool *pool)
-{
-	zs_destroy_pool(pool);
-}
-
-/* The C zram's flags: no I/O from reclaim (we are the swap device), highmem
- * and movable pages so that compaction can move objects. */
-unsigned long zrs_zs_malloc(struct zs_pool *pool, size_t size, int nid)
-{
-	unsigned long h = zs_malloc(pool, size,
-				    GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE,
-				    nid);
-
-	return IS_ERR_VALUE(h) ? 0 : h;
-}
-
-size_t zrs_zs_huge_class_size(struct zs_pool *pool)
-{
-	return zs_huge_class_size(pool);
-}
-
-unsigned long zrs_zs_compact(struct zs_pool *pool)
-{
-	return zs_compact(pool);
-}
-
-unsigned long zrs_zs_pages_compacted(struct zs_pool *pool)
-{
-	struct zs_pool_stats stats = {};
-
-	zs_pool_stats(pool, &stats);
-	return atomic_long_read(&stats.pages_compacted);
-}
-
-/*
- * Rust calls the zsmalloc functions of the page path itself (no wrapper
- * frame per page): these hold the prototypes spelled here to zsmalloc's.
- * The same prototypes are declared by hand in sys.rs (the extern block's
- * zs_obj_read_begin .. zs_get_total_pages): change both together.
- */
-static_assert(__builtin_types_compatible_p(typeof(&zs_obj_read_begin),
-		void *(*)(struct zs_pool *, unsigned long, size_t, void *)));
-static_assert(__builtin_types_compatible_p(typeof(&zs_obj_read_end),
-		void (*)(struct zs_pool *, unsigned long, size_t, void *)));
-static_assert(__builtin_types_compatible_p(typeof(&zs_obj_write),
-		void (*)(struct zs_pool *, unsigned long, void *, size_t)));
-static_assert(__builtin_types_compatible_p(typeof(&zs_free),
-		void (*)(struct zs_pool *, unsigned long)));
-static_assert(__builtin_types_compatible_p(typeof(&zs_get_total_pages),
-		unsigned long (*)(struct zs_pool *)));
-
-unsigned int zrs_zs_class_index(struct zs_pool *pool, unsigned int size)
-{
-	return zs_lookup_class_index(pool, size);
-}
-
-/* ---- slot lock ---- */
+/* ---- slot lock: wait_on_bit_lock, test_and_set_bit_lock and
+ * clear_and_wake_up_bit (static inlines) ---- */
 
 void zrs_slot_lock(unsigned long *word, unsigned int bit)
 {
@@ -627,11 +273,6 @@ struct file *zrs_bdev_open(const char *path, u64 *nr_pages)
 		return ERR_PTR(-EINVAL);
 	}
 	return f;
-}
-
-void zrs_bdev_close(struct file *f)
-{
-	filp_close(f, NULL);
 }
 
 /* The path the device was opened by, at buf[0], without a newline. */
@@ -757,91 +398,28 @@ void zrs_bdev_rw(struct file *f, struct zrs_bdev_io *ios, unsigned int n,
 	destroy_work_on_stack(&b.work);
 }
 
-/* ---- debugfs: zram/zramN/block_state ---- */
+/* ---- misc: static inlines and a macro ---- */
 
-static struct dentry *zrs_debugfs_root;
-
-static ssize_t zrs_block_state_read(struct file *file, char __user *ubuf,
-				    size_t count, loff_t *ppos)
-{
-	char *kbuf;
-	ssize_t n;
-
-	kbuf = kvmalloc(count, GFP_KERNEL);
-	if (!kbuf)
-		return -ENOMEM;
-	n = zrs_rs_block_state(file->private_data, kbuf, count, ppos);
-	if (n > 0 && copy_to_user(ubuf, kbuf, n))
-		n = -EFAULT;
-	kvfree(kbuf);
-	return n;
-}
-
-static const struct file_operations zrs_block_state_fops = {
-	.owner = THIS_MODULE,
-	.open = simple_open,
-	.read = zrs_block_state_read,
-	.llseek = default_llseek,
-};
-
-void zrs_debugfs_init(void)
-{
-	zrs_debugfs_root = debugfs_create_dir("zram", NULL);
-}
-
-void zrs_debugfs_exit(void)
-{
-	debugfs_remove_recursive(zrs_debugfs_root);
-	zrs_debugfs_root = NULL;
-}
-
-/* debugfs errors are not errors (its API says so): a missing directory
- * only means no block_state. */
-struct dentry *zrs_debugfs_dev_add(const char *name, void *priv)
-{
-	struct dentry *d;
-
-	if (IS_ERR_OR_NULL(zrs_debugfs_root))
-		return NULL;
-	d = debugfs_create_dir(name, zrs_debugfs_root);
-	debugfs_create_file("block_state", 0400, d, priv, &zrs_block_state_fops);
-	return d;
-}
-
-/* Waits for readers inside block_state to leave. */
-void zrs_debugfs_dev_remove(struct dentry *d)
-{
-	debugfs_remove_recursive(d);
-}
-
-/* ---- misc ---- */
-
-/* A whole page, with the architecture's page copy (what the C zram uses
- * for incompressible pages) when both ends are page-aligned. */
-void zrs_copy_page(void *dst, const void *src)
-{
-	if (PAGE_ALIGNED(dst) && PAGE_ALIGNED(src))
-		copy_page(dst, (void *)src);
-	else
-		memcpy(dst, src, PAGE_SIZE);
-}
-
-/* Fill a whole page with one word, as the C zram fills a same page. */
+/* memset_l: a whole page of one word, as the C zram fills a same page
+ * (Rust does this itself on x86-64). */
 void zrs_fill_page(void *dst, unsigned long value)
 {
 	memset_l(dst, value, PAGE_SIZE / sizeof(unsigned long));
 }
 
+/* cond_resched (macro). */
 void zrs_cond_resched(void)
 {
 	cond_resched();
 }
 
+/* ktime_get_boottime_seconds (static inline). */
 u32 zrs_boottime_seconds(void)
 {
 	return (u32)ktime_get_boottime_seconds();
 }
 
+/* cpu_to_node (static inline, a per-CPU read). */
 int zrs_cpu_to_node(unsigned int cpu)
 {
 	return cpu_to_node(cpu);

@@ -2,7 +2,7 @@
 
 //! A zsmalloc pool: the kernel's allocator for compressed pages.
 
-use super::sys;
+use super::bindings as b;
 use kernel::ffi::c_ulong;
 use kernel::prelude::*;
 
@@ -33,7 +33,7 @@ impl Handle {
 /// pool and was not freed yet (callers keep that bookkeeping in the slot
 /// table, under the slot lock).
 pub(crate) struct ZsPool {
-    pool: *mut sys::zs_pool,
+    pool: *mut b::zs_pool,
 }
 
 // SAFETY: zsmalloc pools are internally synchronised; all methods may be
@@ -46,7 +46,7 @@ impl ZsPool {
     /// Create a pool named `name` (shown in /proc/slabinfo and debugfs).
     pub(crate) fn new(name: &CStr) -> Result<Self> {
         // SAFETY: `name` is NUL-terminated; zsmalloc copies it.
-        let pool = unsafe { sys::zrs_zs_create(name.as_char_ptr()) };
+        let pool = unsafe { b::zs_create_pool(name.as_char_ptr()) };
         if pool.is_null() {
             return Err(ENOMEM);
         }
@@ -58,7 +58,11 @@ impl ZsPool {
     #[inline]
     pub(crate) fn malloc(&self, size: usize) -> Result<Handle> {
         // SAFETY: `pool` is valid (type invariant).
-        let h = unsafe { sys::zrs_zs_malloc(self.pool, size, -1) };
+        let h = unsafe { b::zs_malloc(self.pool, size, b::ZRS_ZS_GFP, b::NUMA_NO_NODE) };
+        // An error comes back as an ERR_PTR value.
+        if h > c_ulong::MAX - b::MAX_ERRNO as c_ulong {
+            return Err(ENOMEM);
+        }
         Handle::from_raw(h as u64).ok_or(ENOMEM)
     }
 
@@ -66,7 +70,7 @@ impl ZsPool {
     #[inline]
     pub(crate) fn free(&self, h: Handle) {
         // SAFETY: `pool` is valid; `h` is a live object of it (type invariant).
-        unsafe { sys::zs_free(self.pool, h.0 as c_ulong) };
+        unsafe { b::zs_free(self.pool, h.0 as c_ulong) };
     }
 
     /// Copy `src` into the object `h` (of at least `src.len()` bytes).
@@ -77,7 +81,7 @@ impl ZsPool {
         // SAFETY: `pool` valid, `h` live (type invariant), `src` readable for
         // `src.len()` bytes, no more than the object's size (above).
         unsafe {
-            sys::zs_obj_write(
+            b::zs_obj_write(
                 self.pool,
                 h.0 as c_ulong,
                 src.as_ptr().cast_mut().cast(),
@@ -104,33 +108,36 @@ impl ZsPool {
         };
         // SAFETY: `pool` is valid and `h` live (type invariant); `local` is
         // null only for a whole-page object, else writable for `len` bytes.
-        let mem = unsafe { sys::zs_obj_read_begin(self.pool, h.0 as c_ulong, len, local) };
+        let mem = unsafe { b::zs_obj_read_begin(self.pool, h.0 as c_ulong, len, local) };
         // SAFETY: zs_obj_read_begin returns memory valid for `len` bytes
         // until the matching zs_obj_read_end below; nothing writes it
         // meanwhile (the caller holds the slot lock of `h`).
         let data = unsafe { core::slice::from_raw_parts(mem.cast::<u8>().cast_const(), len) };
         let r = f(data);
         // SAFETY: pairs with the read_begin above, with the same arguments.
-        unsafe { sys::zs_obj_read_end(self.pool, h.0 as c_ulong, len, mem) };
+        unsafe { b::zs_obj_read_end(self.pool, h.0 as c_ulong, len, mem) };
         Ok(r)
     }
 
     /// Pages the pool uses.
     pub(crate) fn total_pages(&self) -> u64 {
         // SAFETY: `pool` is valid (type invariant).
-        (unsafe { sys::zs_get_total_pages(self.pool) }) as u64
+        (unsafe { b::zs_get_total_pages(self.pool) }) as u64
     }
 
     /// Compact the pool; the number of pages freed.
     pub(crate) fn compact(&self) -> u64 {
         // SAFETY: `pool` is valid (type invariant).
-        (unsafe { sys::zrs_zs_compact(self.pool) }) as u64
+        (unsafe { b::zs_compact(self.pool) }) as u64
     }
 
     /// Pages freed by compaction over the pool's life.
     pub(crate) fn pages_compacted(&self) -> u64 {
-        // SAFETY: `pool` is valid (type invariant).
-        (unsafe { sys::zrs_zs_pages_compacted(self.pool) }) as u64
+        let mut stats = b::zs_pool_stats::default();
+        // SAFETY: `pool` is valid (type invariant); `stats` is ours.
+        unsafe { b::zs_pool_stats(self.pool, &mut stats) };
+        // Our own copy, which nothing else touches: a plain read.
+        stats.pages_compacted.counter as u64
     }
 
     /// The size class an object of `size` bytes goes to (recompression
@@ -138,13 +145,13 @@ impl ZsPool {
     pub(crate) fn class_index(&self, size: usize) -> u32 {
         let size = u32::try_from(size).unwrap_or(u32::MAX);
         // SAFETY: `pool` is valid (type invariant); any size is accepted.
-        unsafe { sys::zrs_zs_class_index(self.pool, size) }
+        unsafe { b::zs_lookup_class_index(self.pool, size) }
     }
 
     /// Objects this size or larger take a whole page: store them raw.
     pub(crate) fn huge_class_size(&self) -> usize {
         // SAFETY: `pool` is valid (type invariant).
-        unsafe { sys::zrs_zs_huge_class_size(self.pool) }
+        unsafe { b::zs_huge_class_size(self.pool) }
     }
 }
 
@@ -152,6 +159,6 @@ impl Drop for ZsPool {
     fn drop(&mut self) {
         // SAFETY: `pool` is valid and owned (type invariant); callers free
         // every object before dropping the pool (zsmalloc would warn).
-        unsafe { sys::zrs_zs_destroy(self.pool) };
+        unsafe { b::zs_destroy_pool(self.pool) };
     }
 }

@@ -116,7 +116,7 @@ impl Meta {
         });
         if let Err(e) = parsed {
             self.unselect(&cands);
-            return Err(crate::device::parse_err(e));
+            return Err(e.into());
         }
         let order = match Self::order(&cands) {
             Ok(o) => o,
