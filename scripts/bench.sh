@@ -67,17 +67,17 @@ export ZRS_INITRAMFS_EXTRA=$extra
 
 # The matrix. Sizes are MiB of data per fio job set; runtimes in seconds.
 if [ $QUICK = 1 ]; then
-	rounds=3 size=32 runtime=1 ds=50:real swapmib=64 sizes=256M:1G:4G
+	rounds=3 size=32 runtime=1 ds=50:real swapmib=64 wbmib=32 sizes=256M:1G:4G
 	det_wl=seqwrite:seqread:randread:randwrite:randrw
 	tcg_wl=seqwrite:seqread:randread:randwrite
 	scale_smp=
 else
-	rounds=3 size=128 runtime=2 ds=0:50:75:real swapmib=96 sizes=256M:1G:4G:8G
+	rounds=3 size=128 runtime=2 ds=0:50:75:real swapmib=96 wbmib=64 sizes=256M:1G:4G:8G
 	det_wl=seqwrite:seqread:randread:randwrite:randrw
 	tcg_wl=$det_wl
 	scale_smp="1 4"
 fi
-common="alg=$ALG disksize=512M size=$size runtime=$runtime rounds=$rounds swapmib=$swapmib swaplimit=24 sizes=$sizes"
+common="alg=$ALG disksize=512M size=$size runtime=$runtime rounds=$rounds swapmib=$swapmib swaplimit=24 wbmib=$wbmib sizes=$sizes"
 
 boots=()
 boot() { # [-k flavour] name smp mem qemu-extra kernel-cmdline-extra args tests...
@@ -103,13 +103,13 @@ boot() { # [-k flavour] name smp mem qemu-extra kernel-cmdline-extra args tests.
 
 t_all=$SECONDS
 boot det 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
-	bench-info bench-limit bench-fio bench-swap bench-mem
+	bench-info bench-limit bench-fio bench-swap bench-wb bench-mem
 # The same deterministic matrix on Debian's own kernel (gcc-built, so no
 # CONFIG_RUST_INLINE_HELPERS: the kernel crate's helpers are calls), ours
 # built as for DKMS against its headers, Debian's zram.ko as the C side.
 # No bench-limit: its compressor-alone module is built for our kernels.
 boot -k debian det-debian 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
-	bench-info bench-fio bench-swap bench-mem
+	bench-info bench-fio bench-swap bench-wb bench-mem
 if [ "$BOOTS" = all ]; then
 	boot tcg-s2 2 2G "" "" "$common ds=$ds jobs=1:ncpu wl=$tcg_wl" \
 		bench-info bench-limit bench-fio bench-swap

@@ -155,8 +155,8 @@ impl Device {
     /// queue.
     #[inline(always)]
     pub(crate) fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
-        let (m, buf) = seg.with(&self.meta).ok_or(EIO)?;
-        m.rw(&self.stats, write, buf, sector, now)
+        let (m, buf, chain) = seg.with(&self.meta).ok_or(EIO)?;
+        m.rw(&self.stats, write, buf, sector, now, chain)
     }
 
     /// Discard or write-zeroes.

@@ -13,6 +13,7 @@ pub(crate) use postproc::WbConfig;
 
 use crate::backing::Backing;
 use crate::comp::{Codec, Compressor, Hotplug, Stream};
+use crate::ffi::disk::Chain;
 use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
 use crate::logic::algo::NR_COMPS;
@@ -363,12 +364,19 @@ impl Meta {
 
     /// Read page `index` into `out` (one whole page).
     #[inline(always)]
-    fn read_page(&self, st: &Stats, index: usize, out: &mut [u8], now: u32) -> Result {
+    fn read_page(
+        &self,
+        st: &Stats,
+        index: usize,
+        out: &mut [u8],
+        now: u32,
+        chain: Option<Chain<'_>>,
+    ) -> Result {
         let mut g = self.table.lock(index).ok_or(EIO)?;
         if g.attr().test(WB) {
             let blk = g.handle();
             drop(g);
-            self.read_backing(st, index, blk, out)?;
+            self.read_backing(st, index, blk, out, chain)?;
             g = self.table.lock(index).ok_or(EIO)?;
         } else {
             self.load(&g, None, out)?;
@@ -380,10 +388,24 @@ impl Meta {
 
     /// Read written-back page `index` from block `blk` with no lock held
     /// (the slot may change meanwhile, as in C), decompressing it if it was
-    /// written back compressed.
-    fn read_backing(&self, st: &Stats, index: usize, blk: u64, out: &mut [u8]) -> Result {
+    /// written back compressed. A whole page of a read bio (`chain`) is
+    /// read asynchronously, the bio completing after it, as in C; unlike
+    /// C, a page written back compressed is read synchronously even then,
+    /// so that its decompression runs while the storage is certain to
+    /// exist.
+    fn read_backing(
+        &self,
+        st: &Stats,
+        index: usize,
+        blk: u64,
+        out: &mut [u8],
+        chain: Option<Chain<'_>>,
+    ) -> Result {
         let b = self.backing.as_ref().ok_or(EIO)?;
         Stats::inc(&st.bd_reads);
+        if let (Some(c), false) = (chain, self.compressed_wb) {
+            return b.file().read_page_chained(blk, c, out);
+        }
         b.file().read_page(blk, out)?;
         if !self.compressed_wb {
             return Ok(());
@@ -487,6 +509,7 @@ impl Meta {
         buf: &mut [u8],
         sector: u64,
         now: u32,
+        chain: Option<Chain<'_>>,
     ) -> Result {
         let index = usize::try_from(sector >> SECTORS_PER_PAGE_SHIFT).map_err(|_| EIO)?;
         let offset = ((sector as usize) & ((1 << SECTORS_PER_PAGE_SHIFT) - 1)) << 9;
@@ -494,7 +517,7 @@ impl Meta {
             if write {
                 self.write_page(st, index, buf, now)
             } else {
-                self.read_page(st, index, buf, now)
+                self.read_page(st, index, buf, now, chain)
             }
         } else {
             self.rw_partial(st, write, buf, index, offset, now)
@@ -559,7 +582,7 @@ impl Meta {
         now: u32,
     ) -> Result {
         let mut page = KVec::from_elem(0u8, PAGE, GFP_NOWAIT | __GFP_NOWARN)?;
-        self.read_page(st, index, &mut page, now)?;
+        self.read_page(st, index, &mut page, now, None)?;
         let part = page.get_mut(range).ok_or(EIO)?;
         splice(write, buf, part)?;
         if !write {

@@ -24,3 +24,6 @@ const int ZRS_LZO_E_OK = LZO_E_OK;
  * are the swap device), no warning, highmem and movable pages so that
  * compaction can move objects. */
 const gfp_t ZRS_ZS_GFP = GFP_NOIO | __GFP_NOWARN | __GFP_HIGHMEM | __GFP_MOVABLE;
+
+/* Pages allocated on the I/O path: no I/O from reclaim, no warning. */
+const gfp_t ZRS_GFP_NOIO = GFP_NOIO | __GFP_NOWARN;

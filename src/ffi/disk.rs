@@ -298,11 +298,14 @@ pub(crate) unsafe fn owner_from_private<'a, T>(p: *mut c_void) -> &'a T {
 /// call that made this object returns: before the helper unmaps the
 /// segment, and so inside that `->submit_bio` call, during which the block
 /// layer holds the queue's usage counter (`Disk::freeze` waits for it).
-/// The mapping is local to the task, so the type is neither `Send` nor
-/// `Sync`.
+/// If `page` is not null, `buf` is the whole of `page` and `bio` the read
+/// bio it belongs to. The mapping is local to the task, so the type is
+/// neither `Send` nor `Sync`.
 pub(crate) struct Segment<'a> {
     disk: DiskId,
     buf: &'a mut [u8],
+    bio: *mut b::bio,
+    page: *mut b::page,
     _local: PhantomData<*mut ()>,
 }
 
@@ -312,14 +315,24 @@ impl<'a> Segment<'a> {
     /// # Safety
     ///
     /// `mem` is mapped and valid for `len` bytes, at most a page, for all of
-    /// `'a`, and the rest of the type invariant holds for `disk` and `'a`.
+    /// `'a`; if `page` is not null, `mem` maps all of it and `bio` is the
+    /// read bio it is a segment of; and the rest of the type invariant
+    /// holds for `disk` and `'a`.
     #[inline(always)]
-    pub(crate) unsafe fn from_raw(disk: *mut b::gendisk, mem: *mut c_void, len: usize) -> Self {
+    pub(crate) unsafe fn from_raw(
+        disk: *mut b::gendisk,
+        mem: *mut c_void,
+        len: usize,
+        bio: *mut b::bio,
+        page: *mut b::page,
+    ) -> Self {
         // INVARIANT: guaranteed by the caller.
         Segment {
             disk: DiskId(disk),
             // SAFETY: `mem` is valid for `len` bytes, ours alone for `'a`.
             buf: unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) },
+            bio,
+            page,
             _local: PhantomData,
         }
     }
@@ -327,13 +340,49 @@ impl<'a> Segment<'a> {
     /// The segment's bytes and the object that `b` holds as this bio sees
     /// it: valid for the whole call without an SRCU read section, because
     /// `b` is only ever replaced with this disk's queue frozen. `None` with
-    /// nothing installed (or if `b` is not this disk's).
+    /// nothing installed (or if `b` is not this disk's). With them, for a
+    /// whole page of a read, what a read from a backing device can be
+    /// chained to.
     #[inline(always)]
-    pub(crate) fn with<'b: 'a, S>(self, b: &'b SrcuBox<S>) -> Option<(&'a S, &'a mut [u8])> {
+    pub(crate) fn with<'b: 'a, S>(
+        self,
+        b: &'b SrcuBox<S>,
+    ) -> Option<(&'a S, &'a mut [u8], Option<Chain<'a>>)> {
         // SAFETY: we run inside `->submit_bio` of `self.disk`, which `'a`
         // does not outlive (type invariant).
         let s = unsafe { b.get_in_submit(self.disk) }?;
-        Some((s, self.buf))
+        // INVARIANT: a whole page of the read bio `bio` (type invariant).
+        let chain = (!self.page.is_null()).then_some(Chain {
+            bio: self.bio,
+            page: self.page,
+            buf: self.buf.as_ptr(),
+            _seg: PhantomData,
+        });
+        Some((s, self.buf, chain))
+    }
+}
+
+/// A whole page of a read bio, to read into asynchronously: the read is
+/// chained to the bio, which then completes only after it.
+///
+/// # Invariants
+///
+/// `page` is a whole-page segment of the read bio `bio`, mapped at `buf`
+/// for `'a`, inside our `->submit_bio` of that bio.
+pub(crate) struct Chain<'a> {
+    bio: *mut b::bio,
+    page: *mut b::page,
+    buf: *const u8,
+    _seg: PhantomData<&'a mut [u8]>,
+}
+
+impl Chain<'_> {
+    /// The bio and page, for a read into `buf`, which must be this
+    /// segment's bytes (consumed: nothing may touch them after the read is
+    /// submitted).
+    pub(super) fn take(self, buf: &mut [u8]) -> Option<(*mut b::bio, *mut b::page)> {
+        (buf.as_ptr() == self.buf && buf.len() == kernel::page::PAGE_SIZE)
+            .then_some((self.bio, self.page))
     }
 }
 

@@ -39,8 +39,10 @@ unsafe extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
 ///
 /// Called from `->submit_bio` of that live disk `disk` (Disk invariant)
 /// with a kmap'ed segment `mem` of `len` bytes, at most a page, which is
-/// ours alone for the call.
+/// ours alone for the call; for a read, `bio` is the bio and `page`, if not
+/// null, the page `mem` maps, whole.
 #[inline(always)]
+#[allow(clippy::too_many_arguments)]
 unsafe fn segment(
     p: *mut c_void,
     disk: *mut bindings::gendisk,
@@ -49,12 +51,14 @@ unsafe fn segment(
     sector: u64,
     now: u32,
     write: bool,
+    bio: *mut bindings::bio,
+    page: *mut bindings::page,
 ) -> c_int {
     // SAFETY: by the caller's guarantee (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
     let len = (len as usize).min(PAGE);
     // SAFETY: by the caller's guarantee, and `seg` does not outlive us.
-    let seg = unsafe { super::disk::Segment::from_raw(disk, mem, len) };
+    let seg = unsafe { super::disk::Segment::from_raw(disk, mem, len, bio, page) };
     errno_of(dev.segment(seg, write, sector, now))
 }
 
@@ -64,6 +68,7 @@ unsafe fn segment(
 ///
 /// As for `segment`, from `zrs_submit_bio`.
 #[no_mangle]
+#[allow(clippy::too_many_arguments)]
 unsafe extern "C" fn zrs_rs_read(
     p: *mut c_void,
     disk: *mut bindings::gendisk,
@@ -71,9 +76,11 @@ unsafe extern "C" fn zrs_rs_read(
     len: c_uint,
     sector: u64,
     now: u32,
+    bio: *mut bindings::bio,
+    page: *mut bindings::page,
 ) -> c_int {
     // SAFETY: zrs_submit_bio calls us for each segment of a read bio.
-    unsafe { segment(p, disk, mem, len, sector, now, false) }
+    unsafe { segment(p, disk, mem, len, sector, now, false, bio, page) }
 }
 
 /// A segment of a write bio.
@@ -90,8 +97,10 @@ unsafe extern "C" fn zrs_rs_write(
     sector: u64,
     now: u32,
 ) -> c_int {
-    // SAFETY: zrs_submit_bio calls us for each segment of a write bio.
-    unsafe { segment(p, disk, mem, len, sector, now, true) }
+    let (bio, page) = (core::ptr::null_mut(), core::ptr::null_mut());
+    // SAFETY: zrs_submit_bio calls us for each segment of a write bio,
+    // which chains nothing.
+    unsafe { segment(p, disk, mem, len, sector, now, true, bio, page) }
 }
 
 /// A discard or write-zeroes bio.

@@ -56,9 +56,12 @@ static __always_inline void zrs_bio_rw(void *priv, struct gendisk *disk,
 		if (write)
 			ret = zrs_rs_write(priv, disk, mem + bv.bv_offset,
 					   bv.bv_len, iter.bi_sector, now);
-		else
+		else	/* A whole page may be read from the backing device
+			 * asynchronously, chained to the bio. */
 			ret = zrs_rs_read(priv, disk, mem + bv.bv_offset,
-					  bv.bv_len, iter.bi_sector, now);
+					  bv.bv_len, iter.bi_sector, now, bio,
+					  bv.bv_offset || bv.bv_len != PAGE_SIZE ?
+					  NULL : bv.bv_page);
 		kunmap_local(mem);
 		if (ret) {
 			bio->bi_status = BLK_STS_IOERR;
@@ -275,127 +278,37 @@ struct file *zrs_bdev_open(const char *path, u64 *nr_pages)
 	return f;
 }
 
-/* The path the device was opened by, at buf[0], without a newline. */
-ssize_t zrs_bdev_path(struct file *f, char *buf, size_t len)
-{
-	char *p = file_path(f, buf, len);
-	size_t n;
-
-	if (IS_ERR(p))
-		return PTR_ERR(p);
-	n = strlen(p);
-	memmove(buf, p, n);
-	return n;
-}
-
-struct zrs_bdev_req {
-	struct zrs_bdev_batch *batch;
-	struct zrs_bdev_io *io;
-	struct page *page;
-	struct bio bio;
-	struct bio_vec bvec;
-};
-
-struct zrs_bdev_batch {
+struct zrs_call {
 	struct work_struct work;
-	struct block_device *bdev;
-	struct zrs_bdev_io *ios;
-	unsigned int n;
-	bool write;
-	atomic_t pending;
-	struct completion done;
+	void (*fn)(void *arg);
+	void *arg;
 };
 
-static void zrs_bdev_endio(struct bio *bio)
+static void zrs_call_work(struct work_struct *w)
 {
-	struct zrs_bdev_req *r = bio->bi_private;
-	struct zrs_bdev_batch *b = r->batch;
+	struct zrs_call *c = container_of(w, struct zrs_call, work);
 
-	r->io->err = blk_status_to_errno(bio->bi_status);
-	if (atomic_dec_and_test(&b->pending))
-		complete(&b->done);
-}
-
-/* Submit one single-page bio per request, through bounce pages (callers'
- * buffers need not be page-backed), and wait for all of them. */
-static void zrs_bdev_batch_run(struct zrs_bdev_batch *b)
-{
-	struct zrs_bdev_req *reqs;
-	unsigned int i;
-
-	reqs = kcalloc(b->n, sizeof(*reqs), GFP_NOIO | __GFP_NOWARN);
-	for (i = 0; i < b->n; i++)
-		b->ios[i].err = reqs ? 0 : -ENOMEM;
-	if (!reqs)
-		return;
-	atomic_set(&b->pending, 1);
-	init_completion(&b->done);
-	for (i = 0; i < b->n; i++) {
-		struct zrs_bdev_req *r = &reqs[i];
-		struct zrs_bdev_io *io = &b->ios[i];
-
-		r->batch = b;
-		r->io = io;
-		r->page = alloc_page(GFP_NOIO | __GFP_NOWARN);
-		if (!r->page) {
-			io->err = -ENOMEM;
-			continue;
-		}
-		if (b->write)
-			memcpy_to_page(r->page, 0, io->buf, PAGE_SIZE);
-		bio_init(&r->bio, b->bdev, &r->bvec, 1,
-			 b->write ? REQ_OP_WRITE : REQ_OP_READ);
-		r->bio.bi_iter.bi_sector = io->blk << (PAGE_SHIFT - SECTOR_SHIFT);
-		r->bio.bi_private = r;
-		r->bio.bi_end_io = zrs_bdev_endio;
-		__bio_add_page(&r->bio, r->page, PAGE_SIZE, 0);
-		atomic_inc(&b->pending);
-		submit_bio(&r->bio);
-	}
-	if (!atomic_dec_and_test(&b->pending))
-		wait_for_completion_io(&b->done);
-	for (i = 0; i < b->n; i++) {
-		struct zrs_bdev_req *r = &reqs[i];
-
-		if (!r->page)
-			continue;
-		if (!b->write && !r->io->err)
-			memcpy_from_page(r->io->buf, r->page, 0, PAGE_SIZE);
-		bio_uninit(&r->bio);
-		__free_page(r->page);
-	}
-	kfree(reqs);
-}
-
-static void zrs_bdev_work(struct work_struct *w)
-{
-	zrs_bdev_batch_run(container_of(w, struct zrs_bdev_batch, work));
+	c->fn(c->arg);
 }
 
 /*
- * Read or write n pages of the backing device. From inside our own
- * ->submit_bio (current->bio_list set) a bio we submit would only be
- * queued until we return, so waiting for it there would never end: run
- * the batch from a worker instead, as the C zram does.
+ * Run fn(arg) and return when it has: here, or from a worker when this task
+ * is inside ->submit_bio (current->bio_list set), where a bio it submitted
+ * would only be queued until we return, so waiting for it would never end.
+ * INIT_WORK_ONSTACK and current are macros.
  */
-void zrs_bdev_rw(struct file *f, struct zrs_bdev_io *ios, unsigned int n,
-		 bool write)
+void zrs_call_outside_submit_bio(void (*fn)(void *arg), void *arg)
 {
-	struct zrs_bdev_batch b = {
-		.bdev = file_bdev(f),
-		.ios = ios,
-		.n = n,
-		.write = write,
-	};
+	struct zrs_call c = { .fn = fn, .arg = arg };
 
 	if (!current->bio_list) {
-		zrs_bdev_batch_run(&b);
+		fn(arg);
 		return;
 	}
-	INIT_WORK_ONSTACK(&b.work, zrs_bdev_work);
-	queue_work(system_dfl_wq, &b.work);
-	flush_work(&b.work);
-	destroy_work_on_stack(&b.work);
+	INIT_WORK_ONSTACK(&c.work, zrs_call_work);
+	queue_work(system_dfl_wq, &c.work);
+	flush_work(&c.work);
+	destroy_work_on_stack(&c.work);
 }
 
 /* ---- misc: static inlines and a macro ---- */

@@ -40,15 +40,7 @@ int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 
 /* Backing device. */
 struct file *zrs_bdev_open(const char *path, u64 *nr_pages);
-ssize_t zrs_bdev_path(struct file *f, char *buf, size_t len);
-/* One page of I/O: PAGE_SIZE bytes at buf, block blk; err is set. */
-struct zrs_bdev_io {
-	void *buf;
-	u64 blk;
-	int err;
-};
-void zrs_bdev_rw(struct file *f, struct zrs_bdev_io *ios, unsigned int n,
-		 bool write);
+void zrs_call_outside_submit_bio(void (*fn)(void *arg), void *arg);
 
 /* Slot lock: a sleeping bit lock on one word of the slot table. */
 void zrs_slot_lock(unsigned long *word, unsigned int bit);
@@ -63,8 +55,10 @@ void zrs_fill_page(void *dst, unsigned long value);
 
 /* Implemented in Rust. */
 int zrs_rs_open(void *priv);
+struct bio;
+struct page;
 int zrs_rs_read(void *priv, struct gendisk *disk, void *mem, unsigned int len,
-		u64 sector, u32 now);
+		u64 sector, u32 now, struct bio *bio, struct page *page);
 int zrs_rs_write(void *priv, struct gendisk *disk, void *mem, unsigned int len,
 		 u64 sector, u32 now);
 int zrs_rs_discard(void *priv, u64 sector, u32 bytes);

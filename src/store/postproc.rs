@@ -11,7 +11,7 @@
 //! largest first. Anything that touches a slot in between (a read, a write,
 //! a free) clears `PP_SLOT`, and a slot that lost it is skipped.
 
-use crate::ffi::bdev::PageIo;
+use crate::ffi::bdev::WriteQueue;
 use crate::logic::post::{self, Idle, Recompress};
 use crate::logic::slot::{self, Attr, HUGE, IDLE, INCOMPRESSIBLE, PP_SLOT, WB};
 use crate::logic::stats::BufWriter;
@@ -126,51 +126,40 @@ impl Meta {
             }
         };
 
-        // Page buffers for one batch: as many as the batch size asks for
-        // and memory allows (at least one).
-        let mut bufs: KVec<KVec<u8>> = KVec::new();
+        // Up to the batch size in flight (as many as memory allows, at
+        // least one), each refilled as soon as it completes.
         let want = (wb.batch_size as usize).clamp(1, cands.len().max(1));
-        while bufs.len() < want {
-            match KVec::from_elem(0u8, PAGE, GFP_KERNEL | __GFP_NOWARN) {
-                Ok(b) => {
-                    if bufs.push(b, GFP_KERNEL).is_err() {
-                        break;
-                    }
-                }
-                Err(_) => break,
-            }
-        }
-        if bufs.is_empty() {
-            self.unselect_order(&order);
-            return Err(ENOMEM);
-        }
-
-        let mut ret = Ok(());
-        let mut next = 0;
-        // (slot, block) of each buffer in the batch being filled.
-        let mut batch: KVec<(usize, u64)> = match KVec::with_capacity(bufs.len(), GFP_KERNEL) {
-            Ok(b) => b,
+        let mut q = match WriteQueue::new(backing.file(), want) {
+            Ok(q) => q,
             Err(e) => {
                 self.unselect_order(&order);
-                return Err(e.into());
+                return Err(e);
             }
         };
+        let mut ret = Ok(());
+        let mut next = 0;
         while let Some(&index) = order.get(next) {
             if wb.limit_enable && wb.limit == 0 {
                 ret = Err(EIO);
                 break;
             }
-            // Never fails: a full batch is submitted below.
-            let Some(buf) = bufs.get_mut(batch.len()) else {
-                break;
-            };
+            let req = q.free(|(index, blk), r| {
+                if let Err(e) = self.wb_complete(st, wb, index, blk, r) {
+                    ret = Err(e);
+                }
+            });
             let Some(blk) = backing.reserve() else {
+                q.put(req);
                 ret = Err(ENOSPC);
                 break;
             };
             Stats::inc(&st.bd_count);
             next += 1;
-            if self.fill_wb_page(index, buf).is_err() {
+            let filled = q
+                .with_page(&req, |buf| self.fill_wb_page(index, buf))
+                .and_then(|r| r);
+            if filled.is_err() {
+                q.put(req);
                 if backing.release(blk) {
                     Stats::dec(&st.bd_count);
                 }
@@ -181,28 +170,14 @@ impl Meta {
             if wb.limit_enable && wb.limit > 0 {
                 wb.limit -= 1;
             }
-            if batch.push_within_capacity((index, blk)).is_err() {
-                // Cannot happen: the batch is flushed when full.
-                if backing.release(blk) {
-                    Stats::dec(&st.bd_count);
-                }
-                self.unselect_order(&[index]);
-                ret = Err(ENOMEM);
-                break;
-            }
-            if batch.len() == bufs.len() {
-                if let Err(e) = self.wb_submit(st, &mut bufs, &batch, wb) {
-                    ret = Err(e);
-                }
-                batch.clear();
-            }
+            q.submit(req, blk, (index, blk));
             crate::ffi::cond_resched();
         }
-        if !batch.is_empty() {
-            if let Err(e) = self.wb_submit(st, &mut bufs, &batch, wb) {
+        q.drain(|(index, blk), r| {
+            if let Err(e) = self.wb_complete(st, wb, index, blk, r) {
                 ret = Err(e);
             }
-        }
+        });
         self.unselect_order(order.get(next..).unwrap_or(&[]));
         ret
     }
@@ -232,76 +207,57 @@ impl Meta {
             .ok_or(EIO)
     }
 
-    /// Write the batch out and settle each slot: written-back if it kept its
-    /// mark meanwhile, else the block goes back. The last I/O error, if any.
-    fn wb_submit(
+    /// Settle slot `index` after its write to block `blk` ended with
+    /// `result`: written back if it kept its mark meanwhile, else the
+    /// block goes back (and on failure the limit too); the I/O error, if
+    /// any, as the C zram reports the last one.
+    fn wb_complete(
         &self,
         st: &Stats,
-        bufs: &mut [KVec<u8>],
-        batch: &[(usize, u64)],
         wb: &mut WbConfig,
+        index: usize,
+        blk: u64,
+        result: Result,
     ) -> Result {
         let backing = self.backing.as_ref().ok_or(ENODEV)?;
-        // Any failure before the I/O is a failed write of every page: the
-        // settling below then gives back their blocks, limit and marks.
-        let mut ios = KVec::with_capacity(batch.len(), GFP_KERNEL).unwrap_or_default();
-        for (buf, &(_, blk)) in bufs.iter_mut().zip(batch) {
-            let io = PageIo {
-                buf: &mut buf[..],
-                blk,
-                result: Err(ENOMEM),
-            };
-            if ios.push_within_capacity(io).is_err() {
-                break;
+        let release = |blk| {
+            if backing.release(blk) {
+                Stats::dec(&st.bd_count);
             }
-        }
-        let submitted = if ios.len() == batch.len() {
-            backing.file().write_pages(&mut ios)
-        } else {
-            Err(ENOMEM)
         };
-        let mut ret = Ok(());
-        for (i, &(index, blk)) in batch.iter().enumerate() {
-            let io_result = ios.get(i).map_or(Err(ENOMEM), |io| io.result);
-            let ok = submitted.is_ok() && io_result.is_ok();
-            let Some(mut g) = self.table.lock(index) else {
-                if backing.release(blk) {
-                    Stats::dec(&st.bd_count);
-                }
-                continue;
-            };
-            let a = g.attr();
-            if !ok {
-                // Not counted against the limit.
-                if wb.limit_enable {
-                    wb.limit += 1;
-                }
-                if backing.release(blk) {
-                    Stats::dec(&st.bd_count);
-                }
-                ret = Err(submitted.err().or(io_result.err()).unwrap_or(EIO));
+        if let Err(e) = result {
+            // Not counted against the limit.
+            if wb.limit_enable {
+                wb.limit += 1;
+            }
+            release(blk);
+            if let Some(mut g) = self.table.lock(index) {
+                let a = g.attr();
                 g.set_attr(a.with(PP_SLOT, false));
-                continue;
             }
-            Stats::inc(&st.bd_writes);
-            if !a.test(PP_SLOT) {
-                // Accessed or freed while in flight: keep it in memory.
-                if backing.release(blk) {
-                    Stats::dec(&st.bd_count);
-                }
-                continue;
-            }
-            if a.test(HUGE) {
-                Stats::dec(&st.huge_pages);
-            }
-            st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
-            if let Some(h) = crate::ffi::zspool::Handle::from_raw(g.handle()) {
-                self.pool.free(h);
-            }
-            g.set_handle(blk);
-            g.set_attr(a.with(IDLE, false).with(PP_SLOT, false).with(WB, true));
+            return Err(e);
         }
-        ret
+        Stats::inc(&st.bd_writes);
+        let Some(mut g) = self.table.lock(index) else {
+            release(blk);
+            return Ok(());
+        };
+        let a = g.attr();
+        if !a.test(PP_SLOT) {
+            // Accessed or freed while in flight: keep it in memory.
+            release(blk);
+            return Ok(());
+        }
+        if a.test(HUGE) {
+            Stats::dec(&st.huge_pages);
+        }
+        st.compr_data_size.fetch_sub(a.size() as u64, Relaxed);
+        if let Some(h) = crate::ffi::zspool::Handle::from_raw(g.handle()) {
+            self.pool.free(h);
+        }
+        g.set_handle(blk);
+        g.set_attr(a.with(IDLE, false).with(PP_SLOT, false).with(WB, true));
+        Ok(())
     }
 
     /// `recompress` with the compressor of priority `prio`.

@@ -332,6 +332,26 @@ def main():
                 swo["ours_speed_over_c"] = rs
             swo["workload"] = next(({"mib": r["mib"], "limit_mib": r["limit_mib"]} for r in recs if r["kind"] == "swap"), {})
             bres["swap"] = swo
+        # Writeback and reads of written-back pages.
+        wbr = {}
+        for r in recs:
+            if r["kind"] == "wb":
+                w = wbr.setdefault(r["drv"], {"wb": {}, "rd": {}, "bd_writes": [], "bd_reads": []})
+                w["wb"][r["round"]] = r["wb_ms"]
+                w["rd"][r["round"]] = r["rd_ms"]
+                w["bd_writes"].append(r["bd_writes"])
+                w["bd_reads"].append(r["bd_reads"])
+        if wbr:
+            wbo = {drv: {"wb_ms": stat(w["wb"]), "rd_ms": stat(w["rd"]), "bd_writes": med(w["bd_writes"]),
+                         "bd_reads": med(w["bd_reads"])} for drv, w in wbr.items()}
+            if "rs" in wbr and "c" in wbr:
+                for k in ("wb", "rd"):
+                    # Speed: C time / our time (higher is better for ours).
+                    wbo[f"{k}_ours_speed_over_c"] = ratio_stat(
+                        {i: 1 / max(v, 1) for i, v in wbr["rs"][k].items()},
+                        {i: 1 / max(v, 1) for i, v in wbr["c"][k].items()})
+            wbo["workload"] = next(({"mib": r["mib"], "batch": r["batch"]} for r in recs if r["kind"] == "wb"), {})
+            bres["wb"] = wbo
         res["boots"][b["name"]] = bres
 
     # Matrix completeness: every (ds, jobs, wl) needs all drivers of its boot.
@@ -525,6 +545,26 @@ def write_markdown(d, res):
                 o = s["ours_speed_over_c"]
                 L.append(f"\nSpeed ours/C (C time / our time): {o['ratio']:.3f} ({o['min']:.3f}-{o['max']:.3f})"
                          f"{' **behind**' if o['ratio'] < 0.995 else ''}\n")
+    for name in ("det", "det-debian"):
+        b = res["boots"].get(name)
+        if b and b.get("wb"):
+            w = b["wb"]
+            wl = w["workload"]
+            L.append(f"## Backing device ({name}): {wl.get('mib')} MiB written back "
+                     f"(writeback_batch_size {wl.get('batch')}), then read back from it\n")
+            L.append("| driver | writeback ms (spread) | read-back ms (spread) | bd_writes | bd_reads |")
+            L.append("|---|---|---|---|---|")
+            for drv in ("rs", "c"):
+                if drv in w:
+                    L.append(f"| {drv} | {w[drv]['wb_ms']['median']:.0f} ({w[drv]['wb_ms']['spread_pct']:.1f}%) | "
+                             f"{w[drv]['rd_ms']['median']:.0f} ({w[drv]['rd_ms']['spread_pct']:.1f}%) | "
+                             f"{w[drv]['bd_writes']:.0f} | {w[drv]['bd_reads']:.0f} |")
+            for k, what in (("wb", "writeback"), ("rd", "read-back")):
+                o = w.get(f"{k}_ours_speed_over_c")
+                if o:
+                    L.append(f"\n{what} speed ours/C (C time / our time): {o['ratio']:.3f} ({o['min']:.3f}-{o['max']:.3f})"
+                             f"{' **behind**' if o['ratio'] < 0.995 else ''}")
+            L.append("")
     if res["problems"]:
         L.append("## PROBLEMS: this run is not complete\n")
         for p in res["problems"]:
@@ -577,6 +617,13 @@ def write_markdown(d, res):
         s = det["swap"]
         S.append(f"swap (deterministic): ours {s['rs']['ms']['median']:.0f} ms, C {s['c']['ms']['median']:.0f} ms, "
                  f"speed ours/C {s['ours_speed_over_c']['ratio']:.3f}; pswpout ours {s['rs']['pswpout']} C {s['c']['pswpout']}")
+    for name in ("det", "det-debian"):
+        w = (res["boots"].get(name) or {}).get("wb")
+        if w and "wb_ours_speed_over_c" in w:
+            S.append(f"backing device ({name}): writeback ours {w['rs']['wb_ms']['median']:.0f} ms, "
+                     f"C {w['c']['wb_ms']['median']:.0f} ms, speed ours/C {w['wb_ours_speed_over_c']['ratio']:.3f}; "
+                     f"read-back ours {w['rs']['rd_ms']['median']:.0f} ms, C {w['c']['rd_ms']['median']:.0f} ms, "
+                     f"speed ours/C {w['rd_ours_speed_over_c']['ratio']:.3f}")
     deb = res["boots"].get("det-debian")
     if deb and deb["fio"]:
         rat = [row["ours_over_c"]["ratio"] for row in deb["fio"] if "ours_over_c" in row]
