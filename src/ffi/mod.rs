@@ -17,6 +17,7 @@ mod entry;
 pub(crate) mod slots;
 pub(crate) mod srcubox;
 pub(crate) mod sysfs;
+mod tests;
 pub(crate) mod zspool;
 
 // The driver's logic (src/logic, also built on the host) takes pages of

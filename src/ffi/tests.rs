@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: GPL-2.0
+
+//! KUnit tests of the edge's primitives. They are built into the module
+//! when the kernel has CONFIG_KUNIT (the debug kernel) and run each time it
+//! loads; the `zram-kunit` guest test checks their results.
+
+#[kernel::macros::kunit_tests(zram_rs_ffi)]
+mod kunit {
+    use crate::ffi::cpuslots::CpuSlots;
+    use crate::ffi::disk::{Disk, Major};
+    use crate::ffi::slots::SlotTable;
+    use crate::ffi::srcubox::SrcuBox;
+    use crate::logic::slot::{Attr, HUGE, LOCK};
+    use kernel::prelude::*;
+
+    #[test]
+    fn slot_table_lock_and_words() -> Result {
+        let t = SlotTable::new(4)?;
+        assert_eq!(t.len(), 4);
+        assert!(t.lock(4).is_none());
+        assert!(t.try_lock(4).is_none());
+        {
+            let mut g = t.lock(1).ok_or(EINVAL)?;
+            // Held: nobody else gets it; its neighbours are free.
+            assert!(t.try_lock(1).is_none());
+            assert!(t.try_lock(0).is_some());
+            assert!(t.try_lock(2).is_some());
+            assert!(g.attr().test(LOCK));
+            g.set_handle(0x1234);
+            // The lock bit stays set whatever the new word says.
+            g.set_attr(Attr(0).with_size(100).with(HUGE, true));
+            assert!(g.attr().test(LOCK));
+        }
+        let g = t.try_lock(1).ok_or(EINVAL)?;
+        assert_eq!(g.handle(), 0x1234);
+        assert_eq!(g.attr().size(), 100);
+        assert!(g.attr().test(HUGE));
+        drop(g);
+        // Released by the guard: taken again at once.
+        assert!(t.try_lock(1).is_some());
+        Ok(())
+    }
+
+    #[test]
+    fn cpu_slots_set_once() -> Result {
+        let s = CpuSlots::<u32>::new(2)?;
+        assert!(s.get(0).is_none());
+        assert!(!s.is_set(0));
+        s.set(0, KBox::pin(7, GFP_KERNEL)?)?;
+        assert!(s.is_set(0));
+        assert_eq!(s.get(0).map(|v| *v), Some(7));
+        // A set entry never changes: the second object is dropped.
+        s.set(0, KBox::pin(8, GFP_KERNEL)?)?;
+        assert_eq!(s.get(0).map(|v| *v), Some(7));
+        assert!(s.get(1).is_none());
+        assert!(s.get(2).is_none());
+        assert_eq!(s.set(2, KBox::pin(9, GFP_KERNEL)?).err(), Some(EINVAL));
+        Ok(())
+    }
+
+    #[test]
+    fn disk_claim_and_srcubox_replace() -> Result {
+        let major = Major::register()?;
+        let disk = Disk::<()>::alloc(&major, 250)?;
+        let other = Disk::<()>::alloc(&major, 251)?;
+        let b = KBox::pin_init(
+            SrcuBox::<u32>::new(c"zrs_kunit", kernel::static_lock_class!(), disk.id()),
+            GFP_KERNEL,
+        )?;
+        assert!(b.read().get().is_none());
+        // Installing into an empty box needs no claim.
+        assert!(b.replace(&disk, Some(KBox::new(1, GFP_KERNEL)?))?.is_none());
+        assert_eq!(b.read().get().copied(), Some(1));
+        // Replacing a live object does, and only this disk's.
+        let r = b.replace(&disk, Some(KBox::new(2, GFP_KERNEL)?));
+        assert_eq!(r.err(), Some(EBUSY));
+        assert_eq!(b.replace(&other, None).err(), Some(EINVAL));
+        assert_eq!(b.read().get().copied(), Some(1));
+        assert!(!disk.claimed());
+        disk.claim()?;
+        assert!(disk.claimed());
+        assert_eq!(disk.claim().err(), Some(EBUSY));
+        let old = b.replace(&disk, Some(KBox::new(2, GFP_KERNEL)?))?;
+        assert_eq!(old.map(|o| *o), Some(1));
+        assert_eq!(b.read().get().copied(), Some(2));
+        let old = b.replace(&disk, None)?;
+        assert_eq!(old.map(|o| *o), Some(2));
+        assert!(b.read().get().is_none());
+        disk.unclaim();
+        assert!(!disk.claimed());
+        Ok(())
+    }
+}
