@@ -25,8 +25,7 @@ use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
 use crate::logic::lifecycle::{DevEvent, DevState};
 use crate::logic::parse::{self, ParseError, PAGE_SHIFT};
-use crate::store::WbConfig;
-use crate::store::{Meta, MetaConfig, MetaError, Stats};
+use crate::store::{At, Meta, MetaConfig, MetaError, Stats, WbConfig};
 use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::str::CString;
@@ -155,8 +154,9 @@ impl Device {
     /// queue.
     #[inline(always)]
     pub(crate) fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
+        let nid = seg.node();
         let (m, buf, chain) = seg.with(&self.meta).ok_or(EIO)?;
-        m.rw(&self.stats, write, buf, sector, now, chain)
+        m.rw(&self.stats, write, buf, sector, At { now, nid }, chain)
     }
 
     /// Discard or write-zeroes.

@@ -133,6 +133,15 @@ impl Stats {
     }
 }
 
+/// When and where a bio segment is stored: the access time to record
+/// (seconds since boot, read once per bio) and the NUMA node its objects
+/// go on (the page's, as in C; -1 for any).
+#[derive(Clone, Copy)]
+pub(crate) struct At {
+    pub(crate) now: u32,
+    pub(crate) nid: i32,
+}
+
 /// The storage of an initialised device.
 pub(crate) struct Meta {
     table: SlotTable,
@@ -428,7 +437,7 @@ impl Meta {
     /// `s` and store it: what the slot is to hold. Callers have checked
     /// that the page is not same-filled.
     #[inline(always)]
-    fn encode(&self, st: &Stats, s: &mut Stream, page: Option<&[u8]>) -> Result<Encoded> {
+    fn encode(&self, st: &Stats, s: &mut Stream, page: Option<&[u8]>, nid: i32) -> Result<Encoded> {
         let len = match page {
             Some(p) => s.compress(p),
             None => s.compress_scratch(),
@@ -436,10 +445,10 @@ impl Meta {
         .inspect_err(|e| pr_err!("compression failed: {:?}\n", e))?;
         if len >= self.huge_class_size {
             let raw = page.unwrap_or(&s.scratch);
-            return Ok(Encoded::Obj(self.store(st, raw)?, PAGE, true));
+            return Ok(Encoded::Obj(self.store(st, raw, nid)?, PAGE, true));
         }
         let out = s.buf.get(..len).ok_or(EIO)?;
-        Ok(Encoded::Obj(self.store(st, out)?, len, false))
+        Ok(Encoded::Obj(self.store(st, out, nid)?, len, false))
     }
 
     /// Put `e` into the locked slot `g`, freeing what it held.
@@ -468,23 +477,23 @@ impl Meta {
     /// Store `page` as page `index`: compress with only the stream held,
     /// then take the slot lock to swap the new object in.
     #[inline(always)]
-    fn write_page(&self, st: &Stats, index: usize, page: &[u8], now: u32) -> Result {
+    fn write_page(&self, st: &Stats, index: usize, page: &[u8], at: At) -> Result {
         if index >= self.table.len() {
             return Err(EIO);
         }
         let e = match slot::same_filled(page) {
             Some(word) => Encoded::Same(word),
-            None => self.encode(st, &mut *self.comp(0)?.stream()?, Some(page))?,
+            None => self.encode(st, &mut *self.comp(0)?.stream()?, Some(page), at.nid)?,
         };
         let mut g = self.table.lock(index).ok_or(EIO)?;
-        self.commit(st, &mut g, e, now);
+        self.commit(st, &mut g, e, at.now);
         Ok(())
     }
 
     /// Allocate an object for `data`, respecting `mem_limit`, and fill it.
     #[inline(always)]
-    fn store(&self, st: &Stats, data: &[u8]) -> Result<Handle> {
-        let h = self.pool.malloc(data.len())?;
+    fn store(&self, st: &Stats, data: &[u8], nid: i32) -> Result<Handle> {
+        let h = self.pool.malloc(data.len(), nid)?;
         let used = self.pool.total_pages();
         st.update_max(used);
         let limit = st.limit_pages.load(Relaxed);
@@ -498,8 +507,7 @@ impl Meta {
 
     /// One bio segment: `buf` at byte `offset` of page `index`. Whole pages
     /// go straight through; anything smaller is a read-modify-write of the
-    /// page in the stream's scratch page, under the slot lock. `now` is the
-    /// access time to record (seconds since boot), read once per bio.
+    /// page in the stream's scratch page, under the slot lock.
     /// Inlined into each direction's entry point, where `write` is constant.
     #[inline(always)]
     pub(crate) fn rw(
@@ -508,19 +516,19 @@ impl Meta {
         write: bool,
         buf: &mut [u8],
         sector: u64,
-        now: u32,
+        at: At,
         chain: Option<Chain<'_>>,
     ) -> Result {
         let index = usize::try_from(sector >> SECTORS_PER_PAGE_SHIFT).map_err(|_| EIO)?;
         let offset = ((sector as usize) & ((1 << SECTORS_PER_PAGE_SHIFT) - 1)) << 9;
         let ret = if buf.len() == PAGE && offset == 0 {
             if write {
-                self.write_page(st, index, buf, now)
+                self.write_page(st, index, buf, at)
             } else {
-                self.read_page(st, index, buf, now, chain)
+                self.read_page(st, index, buf, at.now, chain)
             }
         } else {
-            self.rw_partial(st, write, buf, index, offset, now)
+            self.rw_partial(st, write, buf, index, offset, at)
         };
         if ret.is_err() {
             Stats::inc(if write {
@@ -539,7 +547,7 @@ impl Meta {
         buf: &mut [u8],
         index: usize,
         offset: usize,
-        now: u32,
+        at: At,
     ) -> Result {
         let end = offset
             .checked_add(buf.len())
@@ -551,7 +559,7 @@ impl Meta {
             // Its data is on the backing device, read with no lock held:
             // go through a whole page, as the C driver does.
             drop(g);
-            return self.rw_partial_wb(st, write, buf, index, offset..end, now);
+            return self.rw_partial_wb(st, write, buf, index, offset..end, at);
         }
         let mut s = self.comp(0)?.stream()?;
         {
@@ -565,10 +573,10 @@ impl Meta {
         }
         let e = match slot::same_filled(&s.scratch) {
             Some(word) => Encoded::Same(word),
-            None => self.encode(st, &mut s, None)?,
+            None => self.encode(st, &mut s, None, at.nid)?,
         };
         drop(s);
-        self.commit(st, &mut g, e, now);
+        self.commit(st, &mut g, e, at.now);
         Ok(())
     }
 
@@ -579,16 +587,16 @@ impl Meta {
         buf: &mut [u8],
         index: usize,
         range: core::ops::Range<usize>,
-        now: u32,
+        at: At,
     ) -> Result {
         let mut page = KVec::from_elem(0u8, PAGE, GFP_NOWAIT | __GFP_NOWARN)?;
-        self.read_page(st, index, &mut page, now, None)?;
+        self.read_page(st, index, &mut page, at.now, None)?;
         let part = page.get_mut(range).ok_or(EIO)?;
         splice(write, buf, part)?;
         if !write {
             return Ok(());
         }
-        self.write_page(st, index, &page, now)
+        self.write_page(st, index, &page, at)
     }
 
     /// Discard (or write zeroes to) `bytes` from `sector`: whole pages in

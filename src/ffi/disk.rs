@@ -306,6 +306,7 @@ pub(crate) struct Segment<'a> {
     buf: &'a mut [u8],
     bio: *mut b::bio,
     page: *mut b::page,
+    node: i32,
     _local: PhantomData<*mut ()>,
 }
 
@@ -316,7 +317,7 @@ impl<'a> Segment<'a> {
     ///
     /// `mem` is mapped and valid for `len` bytes, at most a page, for all of
     /// `'a`; if `page` is not null, `mem` maps all of it and `bio` is the
-    /// read bio it is a segment of; and the rest of the type invariant
+    /// read bio it is a segment of; `node` is a NUMA node or -1; and the rest of the type invariant
     /// holds for `disk` and `'a`.
     #[inline(always)]
     pub(crate) unsafe fn from_raw(
@@ -325,6 +326,7 @@ impl<'a> Segment<'a> {
         len: usize,
         bio: *mut b::bio,
         page: *mut b::page,
+        node: i32,
     ) -> Self {
         // INVARIANT: guaranteed by the caller.
         Segment {
@@ -333,8 +335,16 @@ impl<'a> Segment<'a> {
             buf: unsafe { core::slice::from_raw_parts_mut(mem.cast::<u8>(), len) },
             bio,
             page,
+            node,
             _local: PhantomData,
         }
+    }
+
+    /// The NUMA node of the segment's page (a write's; -1 if unknown), for
+    /// what is allocated to store it.
+    #[inline(always)]
+    pub(crate) fn node(&self) -> i32 {
+        self.node
     }
 
     /// The segment's bytes and the object that `b` holds as this bio sees

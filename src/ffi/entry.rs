@@ -40,7 +40,8 @@ unsafe extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
 /// Called from `->submit_bio` of that live disk `disk` (Disk invariant)
 /// with a kmap'ed segment `mem` of `len` bytes, at most a page, which is
 /// ours alone for the call; for a read, `bio` is the bio and `page`, if not
-/// null, the page `mem` maps, whole.
+/// null, the page `mem` maps, whole; for a write, `nid` is the NUMA node of
+/// the page.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 unsafe fn segment(
@@ -53,12 +54,13 @@ unsafe fn segment(
     write: bool,
     bio: *mut bindings::bio,
     page: *mut bindings::page,
+    nid: c_int,
 ) -> c_int {
     // SAFETY: by the caller's guarantee (Disk invariant).
     let dev: &Device = unsafe { owner_from_private(p) };
     let len = (len as usize).min(PAGE);
     // SAFETY: by the caller's guarantee, and `seg` does not outlive us.
-    let seg = unsafe { super::disk::Segment::from_raw(disk, mem, len, bio, page) };
+    let seg = unsafe { super::disk::Segment::from_raw(disk, mem, len, bio, page, nid) };
     errno_of(dev.segment(seg, write, sector, now))
 }
 
@@ -80,7 +82,7 @@ unsafe extern "C" fn zrs_rs_read(
     page: *mut bindings::page,
 ) -> c_int {
     // SAFETY: zrs_submit_bio calls us for each segment of a read bio.
-    unsafe { segment(p, disk, mem, len, sector, now, false, bio, page) }
+    unsafe { segment(p, disk, mem, len, sector, now, false, bio, page, -1) }
 }
 
 /// A segment of a write bio.
@@ -96,11 +98,12 @@ unsafe extern "C" fn zrs_rs_write(
     len: c_uint,
     sector: u64,
     now: u32,
+    nid: c_int,
 ) -> c_int {
     let (bio, page) = (core::ptr::null_mut(), core::ptr::null_mut());
     // SAFETY: zrs_submit_bio calls us for each segment of a write bio,
     // which chains nothing.
-    unsafe { segment(p, disk, mem, len, sector, now, true, bio, page) }
+    unsafe { segment(p, disk, mem, len, sector, now, true, bio, page, nid) }
 }
 
 /// A discard or write-zeroes bio.

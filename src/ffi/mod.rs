@@ -39,6 +39,11 @@ pub(crate) fn cpu_to_node(cpu: kernel::cpu::CpuId) -> i32 {
     unsafe { bindings::zrs_cpu_to_node(cpu.as_u32()) }
 }
 
+/// The NUMA node of the CPU this task runs on (it may move on).
+pub(crate) fn this_node() -> i32 {
+    cpu_to_node(kernel::cpu::CpuId::current())
+}
+
 /// Let the scheduler run something else if it wants to (long scans).
 pub(crate) fn cond_resched() {
     // SAFETY: no arguments; only called from process context (sysfs).

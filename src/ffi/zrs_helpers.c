@@ -53,9 +53,10 @@ static __always_inline void zrs_bio_rw(void *priv, struct gendisk *disk,
 
 		bv.bv_len = min_t(u32, bv.bv_len, PAGE_SIZE - offset);
 		mem = kmap_local_page(bv.bv_page);
-		if (write)
+		if (write)	/* Stored on the page's node, as in C. */
 			ret = zrs_rs_write(priv, disk, mem + bv.bv_offset,
-					   bv.bv_len, iter.bi_sector, now);
+					   bv.bv_len, iter.bi_sector, now,
+					   page_to_nid(bv.bv_page));
 		else	/* A whole page may be read from the backing device
 			 * asynchronously, chained to the bio. */
 			ret = zrs_rs_read(priv, disk, mem + bv.bv_offset,

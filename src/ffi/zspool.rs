@@ -54,11 +54,13 @@ impl ZsPool {
         Ok(ZsPool { pool })
     }
 
-    /// Allocate an object of `size` bytes (no I/O, no warning on failure).
+    /// Allocate an object of `size` bytes on NUMA node `nid` (-1: any),
+    /// with no I/O and no warning on failure.
     #[inline]
-    pub(crate) fn malloc(&self, size: usize) -> Result<Handle> {
-        // SAFETY: `pool` is valid (type invariant).
-        let h = unsafe { b::zs_malloc(self.pool, size, b::ZRS_ZS_GFP, b::NUMA_NO_NODE) };
+    pub(crate) fn malloc(&self, size: usize, nid: i32) -> Result<Handle> {
+        // SAFETY: `pool` is valid (type invariant); zsmalloc takes any node
+        // id or NUMA_NO_NODE.
+        let h = unsafe { b::zs_malloc(self.pool, size, b::ZRS_ZS_GFP, nid) };
         // An error comes back as an ERR_PTR value.
         if h > c_ulong::MAX - b::MAX_ERRNO as c_ulong {
             return Err(ENOMEM);

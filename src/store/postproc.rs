@@ -370,7 +370,8 @@ impl Meta {
             }
             return Ok(());
         }
-        let h = self.pool.malloc(len)?;
+        // On this CPU's node: C uses that of a page it allocated here.
+        let h = self.pool.malloc(len, crate::ffi::this_node())?;
         self.pool.write(h, s.buf.get(..len).ok_or(EIO)?);
         drop(s);
         self.free_locked(st, g);
