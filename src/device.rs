@@ -20,6 +20,7 @@ use crate::backing::Backing;
 use crate::comp::{Hotplug, BACKENDS};
 use crate::ffi::debugfs::{BlockState, DebugDir, DebugRoot};
 use crate::ffi::disk::{Disk, Major, Opened, Segment};
+use crate::ffi::entry::DiskOps;
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
@@ -130,53 +131,6 @@ impl Device {
     /// The device id (`N` of `zramN`).
     pub(crate) fn id(&self) -> i32 {
         self.id
-    }
-
-    // ---- block device callbacks ----
-
-    /// `open`: refused while the device is claimed for reset or removal.
-    pub(crate) fn open(&self) -> Result {
-        let _pass = self.gate.enter()?;
-        if self.disk.claimed_in_open() {
-            return Err(EBUSY);
-        }
-        Ok(())
-    }
-
-    /// Read or write one segment of a bio at `sector`. The storage stays
-    /// valid without a read section: `reset` replaces it with the queue
-    /// frozen (`SrcuBox`). `now` is the access time its page records
-    /// (seconds since boot), read once per bio: the C driver reads the
-    /// clock for every page, and a bio takes well under a second. With no
-    /// storage the bio fails with an I/O error, counted by the block layer
-    /// but not in `failed_reads`/`failed_writes`; it cannot normally come,
-    /// since an uninitialised disk has no capacity and `reset` freezes the
-    /// queue.
-    #[inline(always)]
-    pub(crate) fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
-        let nid = seg.node();
-        let (m, buf, chain) = seg.with(&self.meta).ok_or(EIO)?;
-        m.rw(&self.stats, write, buf, sector, At { now, nid }, chain)
-    }
-
-    /// Discard or write-zeroes.
-    pub(crate) fn discard(&self, sector: u64, bytes: u32) -> Result {
-        let meta = self.meta.read();
-        match meta.get() {
-            Some(m) => {
-                m.discard(&self.stats, sector, bytes);
-                Ok(())
-            }
-            None => Err(EIO),
-        }
-    }
-
-    /// Swap freed slot `index` (atomic context).
-    pub(crate) fn slot_free_notify(&self, opened: Opened<'_>, index: usize) {
-        self.stats.notify_free.add(1, Relaxed);
-        if let Some(m) = opened.with(&self.meta) {
-            m.free_slot_atomic(&self.stats, index);
-        }
     }
 
     // ---- lifecycle ----
@@ -355,5 +309,53 @@ impl BlockState for Device {
         let meta = self.meta.read();
         let m = meta.get().ok_or(EINVAL)?;
         Ok(m.block_state(out, index))
+    }
+}
+
+/// The disk's callbacks.
+impl DiskOps for Device {
+    /// `open`: refused while the device is claimed for reset or removal.
+    fn open(&self) -> Result {
+        let _pass = self.gate.enter()?;
+        if self.disk.claimed_in_open() {
+            return Err(EBUSY);
+        }
+        Ok(())
+    }
+
+    /// Read or write one segment of a bio at `sector`. The storage stays
+    /// valid without a read section: `reset` replaces it with the queue
+    /// frozen (`SrcuBox`). `now` is the access time its page records
+    /// (seconds since boot), read once per bio: the C driver reads the
+    /// clock for every page, and a bio takes well under a second. With no
+    /// storage the bio fails with an I/O error, counted by the block layer
+    /// but not in `failed_reads`/`failed_writes`; it cannot normally come,
+    /// since an uninitialised disk has no capacity and `reset` freezes the
+    /// queue.
+    #[inline(always)]
+    fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
+        let nid = seg.node();
+        let (m, buf, chain) = seg.with(&self.meta).ok_or(EIO)?;
+        m.rw(&self.stats, write, buf, sector, At { now, nid }, chain)
+    }
+
+    /// Discard or write-zeroes.
+    fn discard(&self, sector: u64, bytes: u32) -> Result {
+        let meta = self.meta.read();
+        match meta.get() {
+            Some(m) => {
+                m.discard(&self.stats, sector, bytes);
+                Ok(())
+            }
+            None => Err(EIO),
+        }
+    }
+
+    /// Swap freed slot `index` (atomic context).
+    fn slot_free_notify(&self, opened: Opened<'_>, index: usize) {
+        self.stats.notify_free.add(1, Relaxed);
+        if let Some(m) = opened.with(&self.meta) {
+            m.free_slot_atomic(&self.stats, index);
+        }
     }
 }

@@ -30,6 +30,9 @@ use gate::Gate;
 use kernel::prelude::*;
 use kernel::sync::Arc;
 
+// The disks' C callbacks reach `Device`, the one type that owns disks.
+ffi::entry::disk_upcalls!(device::Device);
+
 module! {
     type: ZramRs,
     name: "zram_rs",

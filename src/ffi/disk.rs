@@ -3,6 +3,7 @@
 //! A bio-based gendisk whose callbacks reach a Rust object.
 
 use super::bindings as b;
+use super::entry::DiskOwner;
 use super::srcubox::SrcuBox;
 use super::sysfs::DiskAttributes;
 use core::cell::UnsafeCell;
@@ -92,7 +93,10 @@ impl<T> Disk<T> {
     /// Add the disk, with its sysfs attributes `attrs` (registered with the
     /// disk: udev never sees it without them), and make `owner` the target
     /// of its callbacks until `del`.
-    pub(crate) fn add(&self, owner: Arc<T>, attrs: &'static DiskAttributes<T>) -> Result {
+    pub(crate) fn add(&self, owner: Arc<T>, attrs: &'static DiskAttributes<T>) -> Result
+    where
+        T: DiskOwner,
+    {
         let p = Arc::into_raw(owner).cast_mut();
         // SAFETY: `disk` is valid and not added (we add once: `owner` is
         // null); `p` stays valid until we release it in `del` or below.

@@ -1,16 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The functions `zrs_helpers.c` calls: they recover the Rust object from
-//! the context pointer and call its safe methods. Each is held to the
-//! prototype bindgen generated from `zrs_helpers.h` (below).
+//! The bio-based disk's callbacks. `zrs_helpers.c` owns the block device
+//! operations (their bio walk uses static inlines) and calls the `zrs_rs_*`
+//! functions, which [`disk_upcalls!`] defines for the one type that owns
+//! disks: they recover that owner from the disk's private data and call
+//! its [`DiskOps`]. Each is held to the prototype bindgen generated from
+//! `zrs_helpers.h`.
 
 use super::bindings;
-use super::disk::owner_from_private;
-use crate::device::Device;
+use super::disk::{owner_from_private, Opened, Segment};
+
+/// What `disk_upcalls!` names from the generated boundary.
+#[doc(hidden)]
+pub(crate) mod proto {
+    pub(crate) use super::super::bindings::{
+        bio, gendisk, page, zrs_rs_discard, zrs_rs_open, zrs_rs_read, zrs_rs_slot_free_notify,
+        zrs_rs_write,
+    };
+}
 use kernel::ffi::{c_int, c_uint, c_ulong, c_void};
 use kernel::prelude::*;
 
-const PAGE: usize = crate::logic::parse::PAGE_SIZE as usize;
+const PAGE: usize = kernel::page::PAGE_SIZE;
+
+/// What a bio-based disk does, implemented by the type that owns disks
+/// (`Disk<T>`) and bound to the C callbacks by [`disk_upcalls!`].
+pub(crate) trait DiskOps: Send + Sync {
+    /// `open`: an error refuses it.
+    fn open(&self) -> Result;
+    /// Read (`write` false) or write one segment of a bio at `sector`;
+    /// `now` is the access time its page records, read once per bio.
+    fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result;
+    /// Discard or write zeroes: `bytes` from `sector`.
+    fn discard(&self, sector: u64, bytes: u32) -> Result;
+    /// Swap freed its slot `index` (atomic context: must not sleep).
+    fn slot_free_notify(&self, opened: Opened<'_>, index: usize);
+}
+
+/// The type whose disks' callbacks `disk_upcalls!` binds: only it may own
+/// a `Disk`.
+///
+/// # Safety
+///
+/// Implemented only by `disk_upcalls!`, for the type whose `DiskOps` the
+/// `zrs_rs_*` functions call: the private data of every disk is then of
+/// the type they expect.
+pub(crate) unsafe trait DiskOwner: DiskOps {}
 
 fn errno_of(r: Result) -> c_int {
     match r {
@@ -19,16 +54,15 @@ fn errno_of(r: Result) -> c_int {
     }
 }
 
-/// `->open` of a disk.
+/// `->open` of a disk whose private data is `p`.
 ///
 /// # Safety
 ///
-/// `p` is the `private_data` of a live, added `Disk<Device>`.
-#[no_mangle]
-unsafe extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
-    // SAFETY: called from ->open of a live disk whose private_data is its
-    // `Device` (Disk invariant).
-    let dev: &Device = unsafe { owner_from_private(p) };
+/// `p` is the `private_data` of a live, added `Disk<T>`.
+#[doc(hidden)]
+pub(crate) unsafe fn open<T: DiskOwner>(p: *mut c_void) -> c_int {
+    // SAFETY: by the caller's guarantee (Disk invariant).
+    let dev: &T = unsafe { owner_from_private(p) };
     errno_of(dev.open())
 }
 
@@ -42,9 +76,10 @@ unsafe extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
 /// ours alone for the call; for a read, `bio` is the bio and `page`, if not
 /// null, the page `mem` maps, whole; for a write, `nid` is the NUMA node of
 /// the page.
+#[doc(hidden)]
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn segment(
+pub(crate) unsafe fn segment<T: DiskOwner>(
     p: *mut c_void,
     disk: *mut bindings::gendisk,
     mem: *mut c_void,
@@ -57,53 +92,11 @@ unsafe fn segment(
     nid: c_int,
 ) -> c_int {
     // SAFETY: by the caller's guarantee (Disk invariant).
-    let dev: &Device = unsafe { owner_from_private(p) };
+    let dev: &T = unsafe { owner_from_private(p) };
     let len = (len as usize).min(PAGE);
     // SAFETY: by the caller's guarantee, and `seg` does not outlive us.
-    let seg = unsafe { super::disk::Segment::from_raw(disk, mem, len, bio, page, nid) };
+    let seg = unsafe { Segment::from_raw(disk, mem, len, bio, page, nid) };
     errno_of(dev.segment(seg, write, sector, now))
-}
-
-/// A segment of a read bio.
-///
-/// # Safety
-///
-/// As for `segment`, from `zrs_submit_bio`.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-unsafe extern "C" fn zrs_rs_read(
-    p: *mut c_void,
-    disk: *mut bindings::gendisk,
-    mem: *mut c_void,
-    len: c_uint,
-    sector: u64,
-    now: u32,
-    bio: *mut bindings::bio,
-    page: *mut bindings::page,
-) -> c_int {
-    // SAFETY: zrs_submit_bio calls us for each segment of a read bio.
-    unsafe { segment(p, disk, mem, len, sector, now, false, bio, page, -1) }
-}
-
-/// A segment of a write bio.
-///
-/// # Safety
-///
-/// As for `segment`, from `zrs_submit_bio`.
-#[no_mangle]
-unsafe extern "C" fn zrs_rs_write(
-    p: *mut c_void,
-    disk: *mut bindings::gendisk,
-    mem: *mut c_void,
-    len: c_uint,
-    sector: u64,
-    now: u32,
-    nid: c_int,
-) -> c_int {
-    let (bio, page) = (core::ptr::null_mut(), core::ptr::null_mut());
-    // SAFETY: zrs_submit_bio calls us for each segment of a write bio,
-    // which chains nothing.
-    unsafe { segment(p, disk, mem, len, sector, now, true, bio, page, nid) }
 }
 
 /// A discard or write-zeroes bio.
@@ -111,10 +104,10 @@ unsafe extern "C" fn zrs_rs_write(
 /// # Safety
 ///
 /// From `->submit_bio` of a live disk whose `private_data` is `p`.
-#[no_mangle]
-unsafe extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
-    // SAFETY: called from ->submit_bio of a live disk (Disk invariant).
-    let dev: &Device = unsafe { owner_from_private(p) };
+#[doc(hidden)]
+pub(crate) unsafe fn discard<T: DiskOwner>(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
+    // SAFETY: by the caller's guarantee (Disk invariant).
+    let dev: &T = unsafe { owner_from_private(p) };
     errno_of(dev.discard(sector, bytes))
 }
 
@@ -123,35 +116,146 @@ unsafe extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> 
 /// # Safety
 ///
 /// From `->swap_slot_free_notify` of `disk`, whose `private_data` is `p`.
-#[no_mangle]
-unsafe extern "C" fn zrs_rs_slot_free_notify(
+#[doc(hidden)]
+pub(crate) unsafe fn slot_free_notify<T: DiskOwner>(
     p: *mut c_void,
     disk: *mut bindings::gendisk,
     index: c_ulong,
 ) {
-    // SAFETY: called by swap while it holds the disk open (Disk invariant).
-    let dev: &Device = unsafe { owner_from_private(p) };
+    // SAFETY: swap holds the disk open around the call (Disk invariant).
+    let dev: &T = unsafe { owner_from_private(p) };
     // SAFETY: from `->swap_slot_free_notify` of `disk`; `opened` and what
     // it gives are used only within this call.
-    let opened = unsafe { super::disk::Opened::from_raw(disk) };
+    let opened = unsafe { Opened::from_raw(disk) };
     dev.slot_free_notify(opened, index);
 }
 
-/// Hold each upcall to the prototype that bindgen generated from
-/// `zrs_helpers.h`, which the C side is compiled against: a mismatch is a
-/// type error here instead of a broken ABI.
-macro_rules! same_prototype {
-    ($($f:ident),* $(,)?) => {
-        $(const _: () = {
-            let _ = if true { bindings::$f } else { $f };
-        };)*
+/// Define the `zrs_rs_*` functions that `zrs_helpers.c` calls for the
+/// disks of `$t` (the one type that owns disks), each checked against the
+/// prototype bindgen generated from `zrs_helpers.h`: a mismatch is a type
+/// error here instead of a broken ABI.
+macro_rules! disk_upcalls {
+    ($t:ty) => {
+        const _: () = {
+            use kernel::ffi::{c_int, c_uint, c_ulong, c_void};
+            use $crate::ffi::entry;
+
+            // SAFETY: the functions below are the disk callbacks, and they
+            // take the private data of every disk to be a `$t`.
+            unsafe impl entry::DiskOwner for $t {}
+
+            /// `->open`.
+            ///
+            /// # Safety
+            ///
+            /// As for `entry::open`.
+            #[no_mangle]
+            unsafe extern "C" fn zrs_rs_open(p: *mut c_void) -> c_int {
+                // SAFETY: the C ->open of a disk owned by a `$t`.
+                unsafe { entry::open::<$t>(p) }
+            }
+
+            /// A segment of a read bio.
+            ///
+            /// # Safety
+            ///
+            /// As for `entry::segment`, from `zrs_submit_bio`.
+            #[no_mangle]
+            #[allow(clippy::too_many_arguments)]
+            unsafe extern "C" fn zrs_rs_read(
+                p: *mut c_void,
+                disk: *mut entry::proto::gendisk,
+                mem: *mut c_void,
+                len: c_uint,
+                sector: u64,
+                now: u32,
+                bio: *mut entry::proto::bio,
+                page: *mut entry::proto::page,
+            ) -> c_int {
+                // SAFETY: zrs_submit_bio calls us for each segment of a
+                // read bio.
+                unsafe {
+                    entry::segment::<$t>(p, disk, mem, len, sector, now, false, bio, page, -1)
+                }
+            }
+
+            /// A segment of a write bio.
+            ///
+            /// # Safety
+            ///
+            /// As for `entry::segment`, from `zrs_submit_bio`.
+            #[no_mangle]
+            unsafe extern "C" fn zrs_rs_write(
+                p: *mut c_void,
+                disk: *mut entry::proto::gendisk,
+                mem: *mut c_void,
+                len: c_uint,
+                sector: u64,
+                now: u32,
+                nid: c_int,
+            ) -> c_int {
+                let (bio, page) = (core::ptr::null_mut(), core::ptr::null_mut());
+                // SAFETY: zrs_submit_bio calls us for each segment of a
+                // write bio, which chains nothing.
+                unsafe {
+                    entry::segment::<$t>(p, disk, mem, len, sector, now, true, bio, page, nid)
+                }
+            }
+
+            /// A discard or write-zeroes bio.
+            ///
+            /// # Safety
+            ///
+            /// As for `entry::discard`.
+            #[no_mangle]
+            unsafe extern "C" fn zrs_rs_discard(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
+                // SAFETY: from ->submit_bio of a disk owned by a `$t`.
+                unsafe { entry::discard::<$t>(p, sector, bytes) }
+            }
+
+            /// Swap freed a slot.
+            ///
+            /// # Safety
+            ///
+            /// As for `entry::slot_free_notify`.
+            #[no_mangle]
+            unsafe extern "C" fn zrs_rs_slot_free_notify(
+                p: *mut c_void,
+                disk: *mut entry::proto::gendisk,
+                index: c_ulong,
+            ) {
+                // SAFETY: from ->swap_slot_free_notify of a disk owned by a
+                // `$t`.
+                unsafe { entry::slot_free_notify::<$t>(p, disk, index) }
+            }
+
+            // Each upcall against its generated prototype.
+            let _ = if true {
+                entry::proto::zrs_rs_open
+            } else {
+                zrs_rs_open
+            };
+            let _ = if true {
+                entry::proto::zrs_rs_read
+            } else {
+                zrs_rs_read
+            };
+            let _ = if true {
+                entry::proto::zrs_rs_write
+            } else {
+                zrs_rs_write
+            };
+            let _ = if true {
+                entry::proto::zrs_rs_discard
+            } else {
+                zrs_rs_discard
+            };
+            let _ = if true {
+                entry::proto::zrs_rs_slot_free_notify
+            } else {
+                zrs_rs_slot_free_notify
+            };
+        };
     };
 }
-
-same_prototype!(
-    zrs_rs_open,
-    zrs_rs_read,
-    zrs_rs_write,
-    zrs_rs_discard,
-    zrs_rs_slot_free_notify,
-);
+pub(crate) use disk_upcalls;

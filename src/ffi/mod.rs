@@ -13,7 +13,7 @@ pub(crate) mod cpuhp;
 pub(crate) mod cpuslots;
 pub(crate) mod debugfs;
 pub(crate) mod disk;
-mod entry;
+pub(crate) mod entry;
 pub(crate) mod slots;
 pub(crate) mod srcubox;
 pub(crate) mod sysfs;
