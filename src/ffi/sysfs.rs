@@ -69,41 +69,45 @@ const fn attribute<A: AttributeOps>() -> b::attribute {
     attr
 }
 
-/// What a `show` returns to sysfs.
-fn shown(r: Result<usize>) -> isize {
-    match r {
+/// Run `A::show` for `owner` (`None`: gone) into `buf`; what sysfs gets
+/// back.
+///
+/// # Safety
+///
+/// `buf` is the page-sized buffer sysfs hands a `show`, ours for the call.
+unsafe fn run_show<A: AttributeOps>(owner: Option<&A::Owner>, buf: *mut c_char) -> isize {
+    let Some(owner) = owner else {
+        return ENODEV.to_errno() as isize;
+    };
+    // SAFETY: by the caller's guarantee.
+    let page = unsafe { &mut *buf.cast::<Page>() };
+    match A::show(owner, page) {
         Ok(n) => n.min(PAGE) as isize,
         Err(e) => e.to_errno() as isize,
     }
 }
 
-/// What a `store` of `len` bytes returns to sysfs.
-fn stored(r: Result, len: usize) -> isize {
-    match r {
+/// Run `A::store` for `owner` (`None`: gone) with the `len` bytes at
+/// `buf`, up to the first NUL; what sysfs gets back (all of it consumed,
+/// or the error).
+///
+/// # Safety
+///
+/// `buf` holds `len` readable bytes for the call.
+unsafe fn run_store<A: AttributeOps>(
+    owner: Option<&A::Owner>,
+    buf: *const c_char,
+    len: usize,
+) -> isize {
+    let Some(owner) = owner else {
+        return ENODEV.to_errno() as isize;
+    };
+    // SAFETY: by the caller's guarantee.
+    let s = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
+    match A::store(owner, s.split(|&c| c == 0).next().unwrap_or(s)) {
         Ok(()) => len as isize,
         Err(e) => e.to_errno() as isize,
     }
-}
-
-/// A `show` buffer.
-///
-/// # Safety
-///
-/// `buf` is the page-sized buffer sysfs hands a `show`, ours for `'a`.
-unsafe fn page<'a>(buf: *mut c_char) -> &'a mut Page {
-    // SAFETY: by the caller's guarantee.
-    unsafe { &mut *buf.cast::<Page>() }
-}
-
-/// A `store` input, up to its first NUL.
-///
-/// # Safety
-///
-/// `buf` holds `len` readable bytes for `'a`.
-unsafe fn input<'a>(buf: *const c_char, len: usize) -> &'a [u8] {
-    // SAFETY: by the caller's guarantee.
-    let s = unsafe { core::slice::from_raw_parts(buf.cast::<u8>(), len) };
-    s.split(|&c| c == 0).next().unwrap_or(s)
 }
 
 /// An attribute of a disk whose owner is a `T` (`struct device_attribute`).
@@ -140,10 +144,8 @@ impl<T: Sync> DeviceAttr<T> {
         buf: *mut c_char,
     ) -> isize {
         // SAFETY: a sysfs handler of such a disk (above), which runs before
-        // `del_gendisk` returns.
-        let owner = unsafe { super::disk::owner_of_device::<T>(dev) };
-        // SAFETY: sysfs's page, ours for the call.
-        shown(A::show(owner, unsafe { page(buf) }))
+        // `del_gendisk` returns, with sysfs's page.
+        unsafe { run_show::<A>(Some(super::disk::owner_of_device::<T>(dev)), buf) }
     }
 
     /// # Safety
@@ -155,10 +157,8 @@ impl<T: Sync> DeviceAttr<T> {
         buf: *const c_char,
         len: usize,
     ) -> isize {
-        // SAFETY: as in `show`.
-        let owner = unsafe { super::disk::owner_of_device::<T>(dev) };
-        // SAFETY: sysfs passes `len` readable bytes.
-        stored(A::store(owner, unsafe { input(buf, len) }), len)
+        // SAFETY: as in `show`; sysfs passes `len` readable bytes.
+        unsafe { run_store::<A>(Some(super::disk::owner_of_device::<T>(dev)), buf, len) }
     }
 }
 
@@ -197,12 +197,8 @@ impl<T: Sync> ClassAttr<T> {
         buf: *mut c_char,
     ) -> isize {
         // SAFETY: such a class's handler (above), which class_unregister()
-        // waits for before the context is released.
-        let Some(ctx) = (unsafe { ClassDef::<T>::ctx_of(class) }) else {
-            return ENODEV.to_errno() as isize;
-        };
-        // SAFETY: sysfs's page, ours for the call.
-        shown(A::show(ctx, unsafe { page(buf) }))
+        // waits for before the context is released, with sysfs's page.
+        unsafe { run_show::<A>(ClassDef::<T>::ctx_of(class), buf) }
     }
 
     /// # Safety
@@ -214,12 +210,8 @@ impl<T: Sync> ClassAttr<T> {
         buf: *const c_char,
         len: usize,
     ) -> isize {
-        // SAFETY: as in `show`.
-        let Some(ctx) = (unsafe { ClassDef::<T>::ctx_of(class) }) else {
-            return ENODEV.to_errno() as isize;
-        };
-        // SAFETY: sysfs passes `len` readable bytes.
-        stored(A::store(ctx, unsafe { input(buf, len) }), len)
+        // SAFETY: as in `show`; sysfs passes `len` readable bytes.
+        unsafe { run_store::<A>(ClassDef::<T>::ctx_of(class), buf, len) }
     }
 }
 
