@@ -335,7 +335,7 @@ impl DiskOps for Device {
     #[inline(always)]
     fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result {
         let nid = seg.node();
-        let (m, buf, chain) = seg.with(&self.meta).ok_or(EIO)?;
+        let (m, buf, chain) = self.meta.for_segment(seg).ok_or(EIO)?;
         m.rw(&self.stats, write, buf, sector, At { now, nid }, chain)
     }
 
@@ -354,7 +354,7 @@ impl DiskOps for Device {
     /// Swap freed slot `index` (atomic context).
     fn slot_free_notify(&self, opened: Opened<'_>, index: usize) {
         self.stats.notify_free.add(1, Relaxed);
-        if let Some(m) = opened.with(&self.meta) {
+        if let Some(m) = self.meta.for_opener(&opened) {
             m.free_slot_atomic(&self.stats, index);
         }
     }

@@ -3,16 +3,14 @@
 //! A bio-based gendisk whose callbacks reach a Rust object.
 
 use super::bindings as b;
-use super::entry::DiskOwner;
-use super::srcubox::SrcuBox;
-use super::sysfs::DiskAttributes;
 use core::cell::UnsafeCell;
 use core::marker::PhantomData;
 use kernel::error::{from_err_ptr, to_result};
 use kernel::ffi::c_void;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Acquire, Atomic, Release};
-use kernel::sync::Arc;
+use kernel::sync::{Arc, ArcBorrow};
+use kernel::types::ForeignOwnable;
 
 /// A block device major registered with the name the C zram uses.
 ///
@@ -53,6 +51,28 @@ impl Drop for Major {
     }
 }
 
+/// The type whose disks' C callbacks `entry::disk_upcalls!` binds: only
+/// it may own an added `Disk`.
+///
+/// # Safety
+///
+/// Implemented only by `disk_upcalls!`, for the type whose `DiskOps` the
+/// `zrs_rs_*` functions call: the private data of every disk is then of
+/// the type they expect.
+pub(crate) unsafe trait DiskOwner: Send + Sync + 'static {}
+
+/// The sysfs attributes of disks owned by a `T`, registered with them.
+///
+/// # Safety
+///
+/// `groups` returns a static NULL-terminated list of attribute groups
+/// whose handlers find a `T` behind the disk's private data (with
+/// `owner_of_device::<T>`).
+pub(crate) unsafe trait DiskAttributeGroups<T>: Sync {
+    /// The list, for `device_add_disk`.
+    fn groups(&self) -> *const *const b::attribute_group;
+}
+
 /// A gendisk, created with capacity 0, whose `private_data` is a counted
 /// reference to its owner `T` while the disk is live.
 ///
@@ -60,23 +80,24 @@ impl Drop for Major {
 ///
 /// `disk` is a valid gendisk from `blk_alloc_disk`, owned here (`put_disk`
 /// on drop). While `owner` is non-null the disk is added and its
-/// `private_data` is `owner`, a pointer from `Arc::into_raw` that this
+/// `private_data` is `owner`, from `Arc::<T>::into_foreign`, which this
 /// object owns; it is released only after `del_gendisk` returned, when no
 /// callback can be running any more. `claim` is only accessed with the
 /// disk's `open_mutex` held.
-pub(crate) struct Disk<T> {
+pub(crate) struct Disk<T: 'static> {
     disk: *mut b::gendisk,
-    owner: Atomic<*mut T>,
+    owner: Atomic<*mut c_void>,
     claim: UnsafeCell<bool>,
+    _owner: PhantomData<Arc<T>>,
 }
 
 // SAFETY: the gendisk may be used from any thread; `claim` is serialised by
 // `open_mutex` (type invariant) and `owner` is atomic.
-unsafe impl<T: Send + Sync> Send for Disk<T> {}
+unsafe impl<T: Send + Sync + 'static> Send for Disk<T> {}
 // SAFETY: as above.
-unsafe impl<T: Send + Sync> Sync for Disk<T> {}
+unsafe impl<T: Send + Sync + 'static> Sync for Disk<T> {}
 
-impl<T> Disk<T> {
+impl<T: 'static> Disk<T> {
     /// Allocate `zram<minor>` with the zram queue limits (4 KiB blocks,
     /// discard and write-zeroes, stable writes, synchronous).
     pub(crate) fn alloc(major: &Major, minor: i32) -> Result<Self> {
@@ -87,29 +108,30 @@ impl<T> Disk<T> {
             disk,
             owner: Atomic::new(core::ptr::null_mut()),
             claim: UnsafeCell::new(false),
+            _owner: PhantomData,
         })
     }
 
     /// Add the disk, with its sysfs attributes `attrs` (registered with the
     /// disk: udev never sees it without them), and make `owner` the target
     /// of its callbacks until `del`.
-    pub(crate) fn add(&self, owner: Arc<T>, attrs: &'static DiskAttributes<T>) -> Result
+    pub(crate) fn add(&self, owner: Arc<T>, attrs: &'static impl DiskAttributeGroups<T>) -> Result
     where
         T: DiskOwner,
     {
-        let p = Arc::into_raw(owner).cast_mut();
+        let p = owner.into_foreign();
         // SAFETY: `disk` is valid and not added (we add once: `owner` is
         // null); `p` stays valid until we release it in `del` or below.
-        unsafe { (*self.disk).private_data = p.cast::<c_void>() };
+        unsafe { (*self.disk).private_data = p };
         // SAFETY: as above; `attrs` is a static NULL-terminated group list
         // whose handlers take a `T` owner, which `p` is.
         let ret = unsafe {
-            b::device_add_disk(core::ptr::null_mut(), self.disk, attrs.as_ptr().cast_mut())
+            b::device_add_disk(core::ptr::null_mut(), self.disk, attrs.groups().cast_mut())
         };
         if let Err(e) = to_result(ret) {
-            // SAFETY: from `Arc::into_raw` above; the disk was not added, so
-            // no callback saw `p`.
-            drop(unsafe { Arc::from_raw(p) });
+            // SAFETY: from `into_foreign` above; the disk was not added,
+            // so no callback saw `p`.
+            drop(unsafe { Arc::<T>::from_foreign(p) });
             return Err(e);
         }
         // INVARIANT: added, private_data == p, owned here.
@@ -126,9 +148,9 @@ impl<T> Disk<T> {
         }
         // SAFETY: the disk is valid and added (owner was non-null).
         unsafe { b::del_gendisk(self.disk) };
-        // SAFETY: `p` came from `Arc::into_raw` in `add`; after del_gendisk
+        // SAFETY: `p` came from `into_foreign` in `add`; after del_gendisk
         // no callback can use it any more.
-        drop(unsafe { Arc::from_raw(p) });
+        drop(unsafe { Arc::<T>::from_foreign(p) });
     }
 
     /// Set the capacity and tell user space (uevent).
@@ -229,19 +251,19 @@ unsafe impl Sync for DiskId {}
 ///
 /// `disk`'s queue was frozen by `blk_mq_freeze_queue`, which returned
 /// `memflags`, and is unfrozen exactly once, on drop.
-pub(crate) struct Frozen<'a, T> {
+pub(crate) struct Frozen<'a, T: 'static> {
     disk: &'a Disk<T>,
     memflags: kernel::ffi::c_uint,
 }
 
-impl<T> Drop for Frozen<'_, T> {
+impl<T: 'static> Drop for Frozen<'_, T> {
     fn drop(&mut self) {
         // SAFETY: frozen by us with these flags (type invariant).
         unsafe { b::zrs_disk_unfreeze(self.disk.disk, self.memflags) };
     }
 }
 
-impl<T> Drop for Disk<T> {
+impl<T: 'static> Drop for Disk<T> {
     fn drop(&mut self) {
         self.del();
         // SAFETY: `disk` is valid and owned (type invariant), no longer
@@ -255,9 +277,9 @@ impl<T> Drop for Disk<T> {
 /// # Invariants
 ///
 /// This object holds `.0`'s `open_mutex`, and releases it on drop.
-struct OpenMutex<'a, T>(&'a Disk<T>);
+struct OpenMutex<'a, T: 'static>(&'a Disk<T>);
 
-impl<T> Drop for OpenMutex<'_, T> {
+impl<T: 'static> Drop for OpenMutex<'_, T> {
     fn drop(&mut self) {
         // SAFETY: locked by us (type invariant).
         unsafe { b::mutex_unlock(&raw mut (*self.0.disk).open_mutex) };
@@ -271,7 +293,7 @@ impl<T> Drop for OpenMutex<'_, T> {
 /// `dev` is the device of a live, added `Disk<T>`, and the returned
 /// reference must not outlive the handler (del_gendisk waits for sysfs
 /// handlers before the owner reference is released).
-pub(super) unsafe fn owner_of_device<'a, T>(dev: *mut b::device) -> &'a T {
+pub(super) unsafe fn owner_of_device<'a, T: 'static>(dev: *mut b::device) -> ArcBorrow<'a, T> {
     // SAFETY: a disk's device is the `bd_device` of its whole-disk
     // block_device (dev_to_bdev()), whose `bd_disk` is the disk.
     let disk = unsafe { (*kernel::container_of!(dev, b::block_device, bd_device)).bd_disk };
@@ -286,9 +308,10 @@ pub(super) unsafe fn owner_of_device<'a, T>(dev: *mut b::device) -> &'a T {
 /// `p` must be the `private_data` of a live, added `Disk<T>`, and the
 /// returned reference must not outlive the callback (del_gendisk waits for
 /// callbacks before the reference is released).
-pub(crate) unsafe fn owner_from_private<'a, T>(p: *mut c_void) -> &'a T {
-    // SAFETY: by the caller's guarantee `p` is a live `Arc<T>` pointer.
-    unsafe { &*p.cast::<T>() }
+pub(crate) unsafe fn owner_from_private<'a, T: 'static>(p: *mut c_void) -> ArcBorrow<'a, T> {
+    // SAFETY: by the caller's guarantee `p` came from `into_foreign` of an
+    // `Arc<T>` that stays alive while the callback runs.
+    unsafe { <Arc<T> as ForeignOwnable>::borrow(p) }
 }
 
 /// One segment of a read or write bio, inside our `->submit_bio`.
@@ -351,20 +374,10 @@ impl<'a> Segment<'a> {
         self.node
     }
 
-    /// The segment's bytes and the object that `b` holds as this bio sees
-    /// it: valid for the whole call without an SRCU read section, because
-    /// `b` is only ever replaced with this disk's queue frozen. `None` with
-    /// nothing installed (or if `b` is not this disk's). With them, for a
-    /// whole page of a read, what a read from a backing device can be
-    /// chained to.
+    /// The disk, the bytes and, for a whole page of a read, what a read
+    /// from a backing device can be chained to (`SrcuBox::for_segment`).
     #[inline(always)]
-    pub(crate) fn with<'b: 'a, S>(
-        self,
-        b: &'b SrcuBox<S>,
-    ) -> Option<(&'a S, &'a mut [u8], Option<Chain<'a>>)> {
-        // SAFETY: we run inside `->submit_bio` of `self.disk`, which `'a`
-        // does not outlive (type invariant).
-        let s = unsafe { b.get_in_submit(self.disk) }?;
+    pub(super) fn into_parts(self) -> (DiskId, &'a mut [u8], Option<Chain<'a>>) {
         // INVARIANT: a whole page of the read bio `bio` (type invariant).
         let chain = (!self.page.is_null()).then_some(Chain {
             bio: self.bio,
@@ -372,7 +385,7 @@ impl<'a> Segment<'a> {
             buf: self.buf.as_ptr(),
             _seg: PhantomData,
         });
-        Some((s, self.buf, chain))
+        (self.disk, self.buf, chain)
     }
 }
 
@@ -430,18 +443,9 @@ impl<'a> Opened<'a> {
         }
     }
 
-    /// The object `b` holds as swap sees it: valid for the whole call
-    /// without an SRCU read section, because an installed object is only
-    /// ever removed while the disk is claimed, and a disk with an opener
-    /// cannot be. `None` with nothing installed (or if `b` is not this
-    /// disk's).
+    /// The disk that has the opener.
     #[inline(always)]
-    pub(crate) fn with<'b: 'a, S>(&self, b: &'b SrcuBox<S>) -> Option<&'a S> {
-        // The opener keeps the disk from being claimed: the storage's removal
-        // is ordered after swap's close by `open_mutex` (close, then claim,
-        // then the exchange), and its installation before our Acquire load
-        // by the Release exchange.
-        // SAFETY: the disk has an opener for all of `'a` (type invariant).
-        unsafe { b.get_while_open(self.disk) }
+    pub(super) fn disk(&self) -> DiskId {
+        self.disk
     }
 }

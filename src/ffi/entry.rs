@@ -8,7 +8,7 @@
 //! `zrs_helpers.h`.
 
 use super::bindings;
-use super::disk::{owner_from_private, Opened, Segment};
+use super::disk::{owner_from_private, DiskOwner, Opened, Segment};
 
 /// What `disk_upcalls!` names from the generated boundary.
 #[doc(hidden)]
@@ -25,7 +25,7 @@ const PAGE: usize = kernel::page::PAGE_SIZE;
 
 /// What a bio-based disk does, implemented by the type that owns disks
 /// (`Disk<T>`) and bound to the C callbacks by [`disk_upcalls!`].
-pub(crate) trait DiskOps: Send + Sync {
+pub(crate) trait DiskOps: Send + Sync + 'static {
     /// `open`: an error refuses it.
     fn open(&self) -> Result;
     /// Read (`write` false) or write one segment of a bio at `sector`;
@@ -36,16 +36,6 @@ pub(crate) trait DiskOps: Send + Sync {
     /// Swap freed its slot `index` (atomic context: must not sleep).
     fn slot_free_notify(&self, opened: Opened<'_>, index: usize);
 }
-
-/// The type whose disks' callbacks `disk_upcalls!` binds: only it may own
-/// a `Disk`.
-///
-/// # Safety
-///
-/// Implemented only by `disk_upcalls!`, for the type whose `DiskOps` the
-/// `zrs_rs_*` functions call: the private data of every disk is then of
-/// the type they expect.
-pub(crate) unsafe trait DiskOwner: DiskOps {}
 
 fn errno_of(r: Result) -> c_int {
     match r {
@@ -60,9 +50,9 @@ fn errno_of(r: Result) -> c_int {
 ///
 /// `p` is the `private_data` of a live, added `Disk<T>`.
 #[doc(hidden)]
-pub(crate) unsafe fn open<T: DiskOwner>(p: *mut c_void) -> c_int {
+pub(crate) unsafe fn open<T: DiskOwner + DiskOps>(p: *mut c_void) -> c_int {
     // SAFETY: by the caller's guarantee (Disk invariant).
-    let dev: &T = unsafe { owner_from_private(p) };
+    let dev = unsafe { owner_from_private::<T>(p) };
     errno_of(dev.open())
 }
 
@@ -79,7 +69,7 @@ pub(crate) unsafe fn open<T: DiskOwner>(p: *mut c_void) -> c_int {
 #[doc(hidden)]
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(crate) unsafe fn segment<T: DiskOwner>(
+pub(crate) unsafe fn segment<T: DiskOwner + DiskOps>(
     p: *mut c_void,
     disk: *mut bindings::gendisk,
     mem: *mut c_void,
@@ -92,7 +82,7 @@ pub(crate) unsafe fn segment<T: DiskOwner>(
     nid: c_int,
 ) -> c_int {
     // SAFETY: by the caller's guarantee (Disk invariant).
-    let dev: &T = unsafe { owner_from_private(p) };
+    let dev = unsafe { owner_from_private::<T>(p) };
     let len = (len as usize).min(PAGE);
     // SAFETY: by the caller's guarantee, and `seg` does not outlive us.
     let seg = unsafe { Segment::from_raw(disk, mem, len, bio, page, nid) };
@@ -105,9 +95,13 @@ pub(crate) unsafe fn segment<T: DiskOwner>(
 ///
 /// From `->submit_bio` of a live disk whose `private_data` is `p`.
 #[doc(hidden)]
-pub(crate) unsafe fn discard<T: DiskOwner>(p: *mut c_void, sector: u64, bytes: u32) -> c_int {
+pub(crate) unsafe fn discard<T: DiskOwner + DiskOps>(
+    p: *mut c_void,
+    sector: u64,
+    bytes: u32,
+) -> c_int {
     // SAFETY: by the caller's guarantee (Disk invariant).
-    let dev: &T = unsafe { owner_from_private(p) };
+    let dev = unsafe { owner_from_private::<T>(p) };
     errno_of(dev.discard(sector, bytes))
 }
 
@@ -117,13 +111,13 @@ pub(crate) unsafe fn discard<T: DiskOwner>(p: *mut c_void, sector: u64, bytes: u
 ///
 /// From `->swap_slot_free_notify` of `disk`, whose `private_data` is `p`.
 #[doc(hidden)]
-pub(crate) unsafe fn slot_free_notify<T: DiskOwner>(
+pub(crate) unsafe fn slot_free_notify<T: DiskOwner + DiskOps>(
     p: *mut c_void,
     disk: *mut bindings::gendisk,
     index: c_ulong,
 ) {
     // SAFETY: swap holds the disk open around the call (Disk invariant).
-    let dev: &T = unsafe { owner_from_private(p) };
+    let dev = unsafe { owner_from_private::<T>(p) };
     // SAFETY: from `->swap_slot_free_notify` of `disk`; `opened` and what
     // it gives are used only within this call.
     let opened = unsafe { Opened::from_raw(disk) };
@@ -142,7 +136,7 @@ macro_rules! disk_upcalls {
 
             // SAFETY: the functions below are the disk callbacks, and they
             // take the private data of every disk to be a `$t`.
-            unsafe impl entry::DiskOwner for $t {}
+            unsafe impl $crate::ffi::disk::DiskOwner for $t {}
 
             /// `->open`.
             ///

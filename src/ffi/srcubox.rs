@@ -19,7 +19,7 @@
 //!   them with `synchronize_srcu()` after the swap, with the queue no
 //!   longer frozen.
 
-use super::disk::{Disk, DiskId};
+use super::disk::{Chain, Disk, DiskId, Opened, Segment};
 use kernel::prelude::*;
 use kernel::sync::atomic::{Acquire, Atomic, Relaxed, Release};
 use kernel::sync::srcu::{self, Srcu};
@@ -84,7 +84,7 @@ impl<T> SrcuBox<T> {
     ///
     /// The caller runs inside `->submit_bio` of the disk `disk` identifies,
     /// and does not use the returned reference after that call returns.
-    pub(crate) unsafe fn get_in_submit(&self, disk: DiskId) -> Option<&T> {
+    unsafe fn get_in_submit(&self, disk: DiskId) -> Option<&T> {
         if disk != self.disk {
             return None;
         }
@@ -103,7 +103,7 @@ impl<T> SrcuBox<T> {
     /// The disk `disk` identifies has an opener for as long as the caller
     /// uses the returned reference.
     #[inline(always)]
-    pub(crate) unsafe fn get_while_open(&self, disk: DiskId) -> Option<&T> {
+    unsafe fn get_while_open(&self, disk: DiskId) -> Option<&T> {
         if disk != self.disk {
             return None;
         }
@@ -114,6 +114,40 @@ impl<T> SrcuBox<T> {
         (!p.is_null()).then(|| unsafe { &*p })
     }
 
+    /// The bytes of `seg` and the object as its bio sees it: valid for the
+    /// whole call without an SRCU read section, because the object is only
+    /// ever replaced with the disk's queue frozen. `None` with nothing
+    /// installed (or if `seg` is not this box's disk's). With them, for a
+    /// whole page of a read, what a read from a backing device can be
+    /// chained to.
+    #[inline(always)]
+    pub(crate) fn for_segment<'a>(
+        &'a self,
+        seg: Segment<'a>,
+    ) -> Option<(&'a T, &'a mut [u8], Option<Chain<'a>>)> {
+        let (disk, buf, chain) = seg.into_parts();
+        // SAFETY: a `Segment<'a>` exists only inside `->submit_bio` of its
+        // disk, which `'a` does not outlive (`Segment` invariant).
+        let s = unsafe { self.get_in_submit(disk) }?;
+        Some((s, buf, chain))
+    }
+
+    /// The object as swap, a holder of the open disk, sees it: valid for
+    /// the whole call without an SRCU read section, because an installed
+    /// object is only ever removed while the disk is claimed, and a disk
+    /// with an opener cannot be. `None` with nothing installed (or if the
+    /// disk is not this box's).
+    #[inline(always)]
+    pub(crate) fn for_opener<'a>(&'a self, opened: &Opened<'a>) -> Option<&'a T> {
+        // The opener keeps the disk from being claimed: the object's removal
+        // is ordered after swap's close by `open_mutex` (close, then claim,
+        // then the exchange), and its installation before our Acquire load
+        // by the Release exchange.
+        // SAFETY: the disk has an opener for all of `'a` (`Opened`
+        // invariant).
+        unsafe { self.get_while_open(opened.disk()) }
+    }
+
     /// Install `new` (or nothing) and return the old object once no reader
     /// can see it any more. `disk` must be the disk this box was made for
     /// (anything else is refused with `EINVAL`, and `new` dropped), and it
@@ -122,7 +156,7 @@ impl<T> SrcuBox<T> {
     /// of `disk` only under the same lock, so that the claim checked here
     /// still holds at the exchange; they must not hold anything a bio of
     /// `disk` or an SRCU reader waits for.
-    pub(crate) fn replace<D>(
+    pub(crate) fn replace<D: 'static>(
         &self,
         disk: &Disk<D>,
         new: Option<KBox<T>>,

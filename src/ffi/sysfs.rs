@@ -11,6 +11,7 @@
 //! one type and one line in a list, and no handler dispatches on names.
 
 use super::bindings as b;
+use super::disk::DiskAttributeGroups;
 use core::marker::PhantomData;
 use kernel::error::VTABLE_DEFAULT_ERROR;
 use kernel::ffi::c_char;
@@ -117,7 +118,7 @@ pub(crate) struct DeviceAttr<T>(Opaque<b::device_attribute>, PhantomData<fn(&T)>
 // SAFETY: sysfs only reads the entry; nothing here writes it.
 unsafe impl<T> Sync for DeviceAttr<T> {}
 
-impl<T: Sync> DeviceAttr<T> {
+impl<T: Sync + 'static> DeviceAttr<T> {
     /// The entry for `A`.
     pub(crate) const fn new<A: AttributeOps<Owner = T>>() -> Self {
         let mut attr = b::device_attribute {
@@ -144,8 +145,10 @@ impl<T: Sync> DeviceAttr<T> {
         buf: *mut c_char,
     ) -> isize {
         // SAFETY: a sysfs handler of such a disk (above), which runs before
-        // `del_gendisk` returns, with sysfs's page.
-        unsafe { run_show::<A>(Some(super::disk::owner_of_device::<T>(dev)), buf) }
+        // `del_gendisk` returns.
+        let owner = unsafe { super::disk::owner_of_device::<T>(dev) };
+        // SAFETY: sysfs's page.
+        unsafe { run_show::<A>(Some(&owner), buf) }
     }
 
     /// # Safety
@@ -157,8 +160,10 @@ impl<T: Sync> DeviceAttr<T> {
         buf: *const c_char,
         len: usize,
     ) -> isize {
-        // SAFETY: as in `show`; sysfs passes `len` readable bytes.
-        unsafe { run_store::<A>(Some(super::disk::owner_of_device::<T>(dev)), buf, len) }
+        // SAFETY: as in `show`.
+        let owner = unsafe { super::disk::owner_of_device::<T>(dev) };
+        // SAFETY: sysfs passes `len` readable bytes.
+        unsafe { run_store::<A>(Some(&owner), buf, len) }
     }
 }
 
@@ -300,9 +305,12 @@ impl<T> DiskAttributes<T> {
             _owner: PhantomData,
         }
     }
+}
 
-    /// The NULL-terminated group list for `device_add_disk`.
-    pub(crate) fn as_ptr(&self) -> *const *const b::attribute_group {
+// SAFETY: a static list (`Groups`) made of `DeviceAttr<T>` entries only
+// (`new`), whose handlers find the owner with `owner_of_device::<T>`.
+unsafe impl<T> DiskAttributeGroups<T> for DiskAttributes<T> {
+    fn groups(&self) -> *const *const b::attribute_group {
         self.groups.as_ptr()
     }
 }
