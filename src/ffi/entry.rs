@@ -223,32 +223,13 @@ macro_rules! disk_upcalls {
                 unsafe { entry::slot_free_notify::<$t>(p, disk, index) }
             }
 
-            // Each upcall against its generated prototype.
-            let _ = if true {
-                entry::proto::zrs_rs_open
-            } else {
-                zrs_rs_open
-            };
-            let _ = if true {
-                entry::proto::zrs_rs_read
-            } else {
-                zrs_rs_read
-            };
-            let _ = if true {
-                entry::proto::zrs_rs_write
-            } else {
-                zrs_rs_write
-            };
-            let _ = if true {
-                entry::proto::zrs_rs_discard
-            } else {
-                zrs_rs_discard
-            };
-            let _ = if true {
-                entry::proto::zrs_rs_slot_free_notify
-            } else {
-                zrs_rs_slot_free_notify
-            };
+            // Each upcall against its generated prototype: an array's
+            // elements coerce to one fn pointer type, or fail to build.
+            let _ = [entry::proto::zrs_rs_open, zrs_rs_open];
+            let _ = [entry::proto::zrs_rs_read, zrs_rs_read];
+            let _ = [entry::proto::zrs_rs_write, zrs_rs_write];
+            let _ = [entry::proto::zrs_rs_discard, zrs_rs_discard];
+            let _ = [entry::proto::zrs_rs_slot_free_notify, zrs_rs_slot_free_notify];
         };
     };
 }
