@@ -137,19 +137,14 @@ impl Params<'_> {
     }
 }
 
-/// Parse `algorithm_params` as the C driver does: whitespace-separated
-/// `key=value` pairs; a key without a value is `-EINVAL` (`Invalid`);
+/// Parse `algorithm_params` as the C driver does: `key=value` arguments
+/// split by `next_arg()`; a key without a value is `-EINVAL` (`Invalid`);
 /// numbers are `kstrtoint` base 10; unknown keys are ignored.
 pub fn parse_params(input: &[u8]) -> Result<Params<'_>, super::parse::ParseError> {
     use super::parse::{kstrtoint, ParseError};
     let mut p = Params::default();
-    for tok in input
-        .split(|c| c.is_ascii_whitespace())
-        .filter(|t| !t.is_empty())
-    {
-        let mut kv = tok.splitn(2, |&c| c == b'=');
-        let key = kv.next().unwrap_or(&[]);
-        let val = match kv.next() {
+    for (key, val) in super::parse::args(input) {
+        let val = match val {
             Some(v) if !v.is_empty() => v,
             _ => return Err(ParseError::Invalid),
         };

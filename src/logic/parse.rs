@@ -145,15 +145,82 @@ pub fn kstrtobool(s: &[u8]) -> Result<bool, ParseError> {
     }
 }
 
-/// `strim()` on a byte slice: drop leading and trailing ASCII whitespace.
+/// `isspace()` by the kernel's ctype table: ASCII white space (tab to
+/// carriage return, space) and Latin-1's no-break space, 0xa0.
+pub fn is_space(c: u8) -> bool {
+    matches!(c, b'\t'..=b'\r' | b' ' | 0xa0)
+}
+
+/// `skip_spaces()`.
+pub fn skip_spaces(s: &[u8]) -> &[u8] {
+    let start = s.iter().position(|&c| !is_space(c)).unwrap_or(s.len());
+    &s[start..]
+}
+
+/// `strim()` on a byte slice: drop leading and trailing white space.
 pub fn trim(s: &[u8]) -> &[u8] {
-    let is_space = |c: &u8| matches!(*c, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c);
-    let start = s.iter().position(|c| !is_space(c)).unwrap_or(s.len());
-    let end = s
-        .iter()
-        .rposition(|c| !is_space(c))
-        .map_or(start, |e| e + 1);
-    &s[start..end]
+    let s = skip_spaces(s);
+    let end = s.iter().rposition(|&c| !is_space(c)).map_or(0, |e| e + 1);
+    &s[..end]
+}
+
+/// `next_arg()` of `lib/cmdline.c`, on a slice: the first argument of
+/// `args` as `(param, value, rest)`, `rest` with its leading white space
+/// skipped. An argument ends at white space outside double quotes; a
+/// quote opening the argument or the value is dropped with the quote that
+/// ends the argument. As in C, an `=` first seen at the argument's start
+/// does not split it (C takes offset 0 for "not seen yet"), and the value
+/// is `None` without an `=`.
+pub fn next_arg(args: &[u8]) -> (&[u8], Option<&[u8]>, &[u8]) {
+    let (a, quoted) = match args.strip_prefix(b"\"") {
+        Some(a) => (a, true),
+        None => (args, false),
+    };
+    let (mut in_quote, mut equals, mut i) = (quoted, 0, 0);
+    while let Some(&c) = a.get(i) {
+        if is_space(c) && !in_quote {
+            break;
+        }
+        if equals == 0 && c == b'=' {
+            equals = i;
+        }
+        if c == b'"' {
+            in_quote = !in_quote;
+        }
+        i += 1;
+    }
+    // C ends the strings in place: the last one (the value, or the param
+    // without one) loses a closing quote.
+    let closed = i > 0 && a[i - 1] == b'"';
+    let mut end = if quoted && closed { i - 1 } else { i };
+    let (param, val) = if equals == 0 {
+        (&a[..end], None)
+    } else {
+        let mut start = equals + 1;
+        if start < i && a[start] == b'"' {
+            start += 1;
+            if closed {
+                end = i - 1;
+            }
+        }
+        (&a[..equals], Some(a.get(start..end).unwrap_or(&[])))
+    };
+    let rest = a.get(i + 1..).unwrap_or(&[]);
+    (param, val, skip_spaces(rest))
+}
+
+/// The arguments of `input` as the C zram's `key=value` attributes loop
+/// over them (`skip_spaces()`, then `next_arg()` until the end).
+pub fn args(input: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+    let mut rest = skip_spaces(input);
+    core::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let (param, val, next) = next_arg(rest);
+        rest = next;
+        Some((param, val))
+    })
 }
 
 /// `sysfs_streq()`: equal, ignoring one trailing newline on either side.

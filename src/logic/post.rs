@@ -31,18 +31,10 @@ pub fn kstrtouint(s: &[u8], base: u32) -> Result<u32, ParseError> {
     u32::try_from(kstrtoull(s, base)?).map_err(|_| ParseError::Range)
 }
 
-/// Whitespace-separated `key[=value]` tokens, as `next_arg()` splits them
-/// (without quoting, which no zram parameter needs). The value is `None`
-/// when there is no `=` or nothing after it.
+/// `key[=value]` arguments as `next_arg()` splits them; the value is
+/// `None` when there is no `=` or nothing after it (C tests `!val || !*val`).
 fn args(input: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
-    input
-        .split(|c| c.is_ascii_whitespace())
-        .filter(|t| !t.is_empty())
-        .map(|tok| {
-            let mut kv = tok.splitn(2, |&c| c == b'=');
-            let key = kv.next().unwrap_or(&[]);
-            (key, kv.next().filter(|v| !v.is_empty()))
-        })
+    super::parse::args(input).map(|(key, val)| (key, val.filter(|v| !v.is_empty())))
 }
 
 /// A writeback mode name (`idle`, `huge`, `huge_idle`, `incompressible`).

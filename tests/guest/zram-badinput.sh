@@ -12,6 +12,9 @@ attrs="disksize reset comp_algorithm mem_limit mem_used_max compact idle
 	algorithm_params"
 long=$(printf '1%.0s' $(seq 300))
 # value list: entries separated by newlines; \xNN escapes for zrs-write.
+# The key=value entries, quoted as next_arg() takes them, are for the
+# attributes that parse arguments (recomp_algorithm, recompress,
+# writeback, algorithm_params).
 corpus() {
 	cat <<'CORPUS'
 
@@ -43,6 +46,21 @@ foo
 1K
 1
 2
+algo="lz4" priority=1
+"algo=lzo priority=2"
+priority="3" algo=lz4
+algo="lz4
+algo="lz 4"
+algo=""
+algo= priority=1
+"
+=lz4
+=algo=lz4
+type="idle"
+"huge"
+page_index="0"
+page_indexes="0-1" type=huge
+max_pages="1" type="huge"
 CORPUS
 	echo "$long"
 	printf 'x%.0s' $(seq 200); echo
@@ -65,8 +83,8 @@ restore() { # wanted state
 	read -r st < $d/initstate
 	if [ $1 = uninit ]; then
 		[ "$st" = 1 ] && echo 1 > $d/reset
-		# (Refused by a C zram without lzo backends: it keeps its default.)
-		echo lzo-rle 2>/dev/null > $d/comp_algorithm
+		# The kernel's default (lz4 on Debian's, which has no lzo).
+		echo $default_algo > $d/comp_algorithm
 	elif [ "$st" = 0 ]; then
 		echo 16M > $d/disksize
 	fi
@@ -79,12 +97,18 @@ restore() { # wanted state
 }
 
 run_corpus() { # driver state(uninit|init) -> writes "attr|value|errno" lines
-	local attr v r base
+	local attr v r base seen l
 	snapshot; base=$SNAP
 	for attr in $attrs; do
 		while IFS= read -r v; do
 			r=$(zrs-write -n "$d/$attr" "$v")
-			echo "$2|$attr|$v|$r"
+			seen=
+			# What an accepted algorithm write selected (quotes included).
+			case $r.$attr in
+			OK.*_algorithm)
+				while IFS= read -r l; do seen+="$l;"; done < $d/$attr;;
+			esac
+			echo "$2|$attr|$v|$r|$seen"
 			if [ "$r" = OK ]; then
 				# An accepted value may have moved the device: put it
 				# back, the same way on both drivers.
@@ -103,6 +127,7 @@ run_corpus() { # driver state(uninit|init) -> writes "attr|value|errno" lines
 for drv in rs c; do
 	ZRS_DRIVER=$drv
 	zram_load
+	default_algo=$(sed -n 's/.*\[\(.*\)\].*/\1/p' $d/comp_algorithm)
 	run_corpus $drv uninit > /tmp/bad.$drv
 	echo 16M > $d/disksize || fail "disksize ($drv)"
 	run_corpus $drv init >> /tmp/bad.$drv
@@ -129,9 +154,13 @@ cmp -s /tmp/listed.rs /tmp/listed.c || fail "comp_algorithm lists differ: ours '
 known="lzo-rle lzo lz4 lz4hc zstd deflate 842"
 extra_attrs=$(grep -vxFf /tmp/attrs.c /tmp/attrs.rs | xargs)
 extra_algos=$(for a in $known; do grep -qx "$a" /tmp/listed.c || echo "$a"; done | xargs)
+# Without recomp_algorithm (CONFIG_ZRAM_MULTI_COMP), the C zram has one
+# priority, so algorithm_params with a priority is a superset input too.
+multi=1; grep -qx recomp_algorithm /tmp/attrs.c || multi=0
 superset() { # file: the lines that belong to the superset
-	awk -F'|' -v attrs=" $extra_attrs " -v algos=" $extra_algos " \
-		'index(attrs, " " $2 " ") || ($2 == "comp_algorithm" && index(algos, " " $3 " "))' "$1"
+	awk -F'|' -v attrs=" $extra_attrs " -v algos=" $extra_algos " -v multi=$multi \
+		'index(attrs, " " $2 " ") || ($2 == "comp_algorithm" && index(algos, " " $3 " ")) ||
+		 (!multi && $2 == "algorithm_params" && index($3, "priority"))' "$1"
 }
 aside=$(superset /tmp/bad.rs | cut -d'|' -f1-3 | sort -u)
 if [ -n "$aside" ]; then

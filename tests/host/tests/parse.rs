@@ -98,3 +98,70 @@ fn bools_trim_streq() {
     assert!(sysfs_streq(b"lz4\n", b"lz4"));
     assert!(!sysfs_streq(b"lz4\n\n", b"lz4"));
 }
+
+/// Every argument of `input`, as `(param, value)` strings.
+fn split(input: &str) -> Vec<(String, Option<String>)> {
+    let s = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+    args(input.as_bytes())
+        .map(|(p, v)| (s(p), v.map(s)))
+        .collect()
+}
+
+fn kv(p: &str, v: Option<&str>) -> (String, Option<String>) {
+    (p.into(), v.map(Into::into))
+}
+
+#[test]
+fn next_arg_splits_as_lib_cmdline() {
+    // Plain arguments; white space (kernel isspace: VT, FF and 0xa0 too)
+    // separates them and a trailing newline is white space.
+    assert_eq!(
+        split("  algo=zstd\tpriority=1\n"),
+        [kv("algo", Some("zstd")), kv("priority", Some("1"))]
+    );
+    assert_eq!(
+        split("a=1\x0bb=2\x0cc"),
+        [kv("a", Some("1")), kv("b", Some("2")), kv("c", None)]
+    );
+    assert_eq!(
+        args(b"a=1\xa0b=2").collect::<Vec<_>>(),
+        [(&b"a"[..], Some(&b"1"[..])), (&b"b"[..], Some(&b"2"[..]))]
+    );
+    assert_eq!(split(""), []);
+    assert_eq!(split(" \n"), []);
+    // A quoted value keeps its spaces and loses its quotes.
+    assert_eq!(
+        split("algo=\"zstd\" priority=1\n"),
+        [kv("algo", Some("zstd")), kv("priority", Some("1"))]
+    );
+    assert_eq!(split("dict=\"/a b/c\"\n"), [kv("dict", Some("/a b/c"))]);
+    // A quoted argument: the quotes around the whole are dropped.
+    assert_eq!(
+        split("\"algo=zstd\" x"),
+        [kv("algo", Some("zstd")), kv("x", None)]
+    );
+    assert_eq!(split("\"idle\""), [kv("idle", None)]);
+    // An unclosed quote runs to the end, newline included.
+    assert_eq!(split("algo=\"zstd\n"), [kv("algo", Some("zstd\n"))]);
+    assert_eq!(split("a=\"x y"), [kv("a", Some("x y"))]);
+    // Quotes inside a value stay, but still protect spaces.
+    assert_eq!(
+        split("a=b\"c d\" e"),
+        [kv("a", Some("b\"c d\"")), kv("e", None)]
+    );
+    // Empty values: after `=`, and a lone opening quote.
+    assert_eq!(split("a= b=\""), [kv("a", Some("")), kv("b", Some(""))]);
+    assert_eq!(split("\""), [kv("", None)]);
+    assert_eq!(split("\"\" x"), [kv("", None), kv("x", None)]);
+    // Only the first `=` splits, and one at offset 0 is not seen.
+    assert_eq!(split("a=b=c"), [kv("a", Some("b=c"))]);
+    assert_eq!(split("=x"), [kv("=x", None)]);
+    assert_eq!(split("=x=y"), [kv("=x", Some("y"))]);
+    // A quoted argument with a quoted value: the second quote closes the
+    // first, so the space ends the argument; quotes inside stay.
+    assert_eq!(
+        split("\"a=\"b c\"\""),
+        [kv("a", Some("b")), kv("c\"\"", None)]
+    );
+    assert_eq!(split("\"a=\"b\"\""), [kv("a", Some("b\""))]);
+}

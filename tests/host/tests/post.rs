@@ -191,3 +191,33 @@ fn processing_order() {
     assert_eq!(pp_bucket(4096), 64);
     assert_eq!(pp_bucket(63), 0);
 }
+
+#[test]
+fn quoted_values_as_next_arg() {
+    // zram.rst's own form, with the quotes `next_arg()` takes.
+    assert_eq!(
+        parse_recomp_algorithm(b"algo=\"zstd\" priority=1\n", 4),
+        Ok((&b"zstd"[..], 1))
+    );
+    assert_eq!(
+        parse_recomp_algorithm(b"\"algo=lz4\" \"priority=2\"", 4),
+        Ok((&b"lz4"[..], 2))
+    );
+    assert_eq!(
+        parse_recomp_algorithm(b"algo=\"\" priority=1", 4),
+        Err(Invalid)
+    );
+    let r = parse_recompress(b"type=\"huge_idle\" algo=\"zstd\"\n").unwrap();
+    assert_eq!(
+        (r.mode, r.algo),
+        (RECOMP_IDLE | RECOMP_HUGE, Some(&b"zstd"[..]))
+    );
+    assert_eq!(parse_recompress(b"max_pages=\"\""), Err(Invalid));
+    // A quoted legacy mode, and a quoted range.
+    assert_eq!(wb("\"idle\"", 8).0, Ok(()));
+    assert_eq!(wb("\"idle\"", 8).1, [(WB_IDLE, 0, 8)]);
+    assert_eq!(
+        wb("page_indexes=\"2-3\" type=\"huge\"", 8).1,
+        [(0, 2, 4), (WB_HUGE, 2, 4)]
+    );
+}
