@@ -22,21 +22,23 @@
 //!   of CPUs that are offline (the zram-streamcost guest test measures it),
 //!   freed with the device's reset.
 //!
-//! * Codec. For lz4, lzo and lzo-rle the crypto API's implementation only
-//!   wraps a library function, and going through it (request setup, the
-//!   scomp layer's own per-CPU stream lock with bottom halves disabled)
-//!   is pure overhead (benchmarks.rst has the figure). Those three are called directly, like the C zram's backends do, with
-//!   work memory in the stream; the output is the same bytes. The others
-//!   (lz4hc, zstd, deflate, 842) go through a crypto acomp transform. The
-//!   crypto lookup runs first either way: the preload rule holds.
+//! * Codec. For lz4, lz4hc, lzo and lzo-rle the crypto API's
+//!   implementation only wraps a library function, and going through it
+//!   (request setup, the scomp layer's own per-CPU stream lock with bottom
+//!   halves disabled) is pure overhead (benchmarks.rst has the figure);
+//!   nor can it take a level or a dictionary. Those four are called
+//!   directly, like the C zram's backends do, with work memory in the
+//!   stream; the output is the same bytes. The others (zstd, deflate, 842)
+//!   go through a crypto acomp transform. The crypto lookup runs first
+//!   either way: the preload rule holds.
 
 use crate::ffi::acomp::{self, Acomp};
-use crate::ffi::complib::CompLib;
+use crate::ffi::complib::{CompLib, LibDict, LibWork};
 use crate::ffi::cpuhp::{HotplugCallbacks, Instance, MultiState};
 use crate::ffi::cpuslots::CpuSlots;
-use crate::logic::algo::Backends;
+use crate::ffi::kfile::FileData;
+use crate::logic::algo::{self, Backends, SetupError, Tuning};
 use crate::logic::parse::PAGE_SIZE;
-use kernel::alloc::KVVec;
 use kernel::cpu::{nr_cpu_ids, CpuId};
 use kernel::new_mutex;
 use kernel::prelude::*;
@@ -85,7 +87,7 @@ pub(crate) enum Codec {
     /// A crypto acomp transform of its own.
     Crypto(Acomp),
     /// The algorithm's library, with this stream's work memory.
-    Lib(CompLib, KVVec<u8>),
+    Lib(CompLib, LibWork),
 }
 
 impl Codec {
@@ -102,7 +104,7 @@ impl Codec {
     pub(crate) fn decompress_into(&mut self, src: &[u8], dst: &mut [u8]) -> Result {
         let n = match self {
             Codec::Crypto(a) => a.decompress(src, dst)?,
-            Codec::Lib(l, _) => l.decompress(src, dst)?,
+            Codec::Lib(l, w) => l.decompress(src, dst, w)?,
         };
         if n == dst.len() {
             Ok(())
@@ -124,10 +126,10 @@ pub(crate) struct Stream {
 }
 
 impl Stream {
-    fn new(name: &CStr, lib: Option<CompLib>, node: i32) -> Result<Self> {
-        let codec = match lib {
-            Some(l) => Codec::Lib(l, KVVec::from_elem(0u8, l.wrkmem(), GFP_KERNEL)?),
-            None => Codec::Crypto(Acomp::new(name, node)?),
+    fn new(set: &StreamSet, node: i32) -> Result<Self> {
+        let codec = match set.lib {
+            Some(l) => Codec::Lib(l, l.work(set.dict.as_ref())?),
+            None => Codec::Crypto(Acomp::new(&set.name, node)?),
         };
         Ok(Stream {
             codec,
@@ -175,6 +177,7 @@ pub(crate) type Hotplug = MultiState<StreamSet>;
 pub(crate) struct StreamSet {
     name: CString,
     lib: Option<CompLib>,
+    dict: Option<Arc<LibDict>>,
     streams: CpuSlots<Mutex<Stream>>,
 }
 
@@ -187,10 +190,9 @@ impl HotplugCallbacks for StreamSet {
         }
         // Allocate with no stream mutex held: the allocation may enter
         // reclaim, and reclaim may swap to this very device.
-        let stream =
-            Stream::new(&self.name, self.lib, crate::ffi::cpu_to_node(cpu)).inspect_err(|_| {
-                pr_err!("cannot allocate a {} stream for CPU {}\n", &*self.name, idx)
-            })?;
+        let stream = Stream::new(self, crate::ffi::cpu_to_node(cpu)).inspect_err(|_| {
+            pr_err!("cannot allocate a {} stream for CPU {}\n", &*self.name, idx)
+        })?;
         let boxed = KBox::pin_init(new_mutex!(stream), GFP_KERNEL)?;
         // Published complete; readers never see a half-made stream.
         self.streams.set(idx, boxed)
@@ -209,10 +211,11 @@ pub(crate) struct Compressor {
 }
 
 impl Compressor {
-    /// Create a compressor for `name` (one of `logic::algo::KNOWN`).
-    /// Must be called without the CPU-hotplug lock held (it may load the
-    /// algorithm's module).
-    pub(crate) fn new(ms: &Arc<Hotplug>, name: &'static str) -> Result<Self> {
+    /// Create a compressor for `name` (one of `logic::algo::KNOWN`) with
+    /// `params`, which its backend checks first, as C's `setup_params`
+    /// does. Must be called without the CPU-hotplug lock held (it may load
+    /// the algorithm's module).
+    pub(crate) fn new(ms: &Arc<Hotplug>, name: &'static str, params: &CompParams) -> Result<Self> {
         let cname = CString::try_from_fmt(fmt!("{name}"))?;
         // Preload, outside the hotplug lock: may run modprobe.
         if !acomp::available(&cname) {
@@ -221,13 +224,37 @@ impl Compressor {
         }
         // Pin the algorithm's module until our own transforms hold it.
         let pin = Acomp::new(&cname, -1)?;
+        let level = algo::setup_params(name, &params.tuning()).map_err(|e| match e {
+            SetupError::Invalid => {
+                pr_err!("{}: invalid parameters (level {:?})\n", name, params.level);
+                EINVAL
+            }
+            SetupError::NotSupported => {
+                pr_err!("{}: parameter not supported\n", name);
+                EOPNOTSUPP
+            }
+            SetupError::NotApplied => {
+                pr_err!(
+                    "{}: parameters are not implemented for this algorithm\n",
+                    name
+                );
+                EOPNOTSUPP
+            }
+        })?;
         // Its library, if it has one (linked in: nothing to load).
-        let lib = CompLib::get(&cname);
+        let lib = CompLib::get(&cname, level);
+        let dict = match (lib, &params.dict) {
+            (Some(l), Some(d)) => Some(l.dict(d.clone())?),
+            // setup_params lets a dictionary through only for a library.
+            (None, Some(_)) => return Err(EOPNOTSUPP),
+            (_, None) => None,
+        };
         let streams = CpuSlots::new(nr_cpu_ids() as usize)?;
         let set = Arc::new(
             StreamSet {
                 name: cname,
                 lib,
+                dict,
                 streams,
             },
             GFP_KERNEL,
@@ -249,6 +276,28 @@ impl Compressor {
             // Impossible for an online CPU (its prepare succeeded before it
             // came up); fail the I/O rather than trust it.
             None => Err(EIO),
+        }
+    }
+}
+
+/// What `algorithm_params` set for one priority, until the device is
+/// reset, the priority's algorithm changes, or it is set again.
+#[derive(Default, Clone)]
+pub(crate) struct CompParams {
+    /// `level=`.
+    pub(crate) level: Option<i32>,
+    /// `deflate.winbits=`.
+    pub(crate) winbits: Option<i32>,
+    /// `dict=`: the file's contents, read when the parameter was written.
+    pub(crate) dict: Option<Arc<FileData>>,
+}
+
+impl CompParams {
+    fn tuning(&self) -> Tuning {
+        Tuning {
+            level: self.level,
+            winbits: self.winbits,
+            dict: self.dict.is_some(),
         }
     }
 }

@@ -17,10 +17,11 @@
 mod attrs;
 
 use crate::backing::Backing;
-use crate::comp::{Hotplug, BACKENDS};
+use crate::comp::{CompParams, Hotplug, BACKENDS};
 use crate::ffi::debugfs::{BlockState, DebugDir, DebugRoot};
 use crate::ffi::disk::{Disk, Major, Opened, Segment};
 use crate::ffi::entry::DiskOps;
+use crate::ffi::kfile::FileData;
 use crate::ffi::srcubox::SrcuBox;
 use crate::gate::{errno, Gate};
 use crate::logic::algo::{self, NR_COMPS};
@@ -31,13 +32,15 @@ use kernel::new_mutex;
 use kernel::prelude::*;
 use kernel::str::CString;
 use kernel::sync::atomic::Relaxed;
-use kernel::sync::{Arc, Mutex};
+use kernel::sync::{Arc, Mutex, MutexGuard};
 
 /// Settings and state, under the device lock.
 struct Config {
     state: DevState,
     /// Algorithm names by priority: the primary, then recompression ones.
     algos: [Option<&'static str>; NR_COMPS],
+    /// Their `algorithm_params`, by priority.
+    params: [CompParams; NR_COMPS],
     disksize: u64,
     backing: Option<Arc<Backing>>,
     compressed_wb: bool,
@@ -52,10 +55,11 @@ impl Config {
         self.algos[0].unwrap_or(BACKENDS.default_algo())
     }
 
-    /// Back to the default algorithm and no recompression ones, as the C
-    /// driver's reset leaves a device.
+    /// Back to the default algorithm, no recompression ones and no
+    /// parameters, as the C driver's reset leaves a device.
     fn reset_algos(&mut self) {
         self.algos = [Some(BACKENDS.default_algo()), None, None, None];
+        self.params = Default::default();
     }
 }
 
@@ -107,6 +111,7 @@ impl Device {
                 cfg <- new_mutex!(Config {
                     state: DevState::Uninit,
                     algos: [Some(BACKENDS.default_algo()), None, None, None],
+                    params: Default::default(),
                     disksize: 0,
                     backing: None,
                     compressed_wb: false,
@@ -151,6 +156,7 @@ impl Device {
             let name = CString::try_from_fmt(fmt!("zram{}", self.id))?;
             let mc = MetaConfig {
                 algos: &cfg.algos,
+                params: &cfg.params,
                 backing: cfg.backing.clone(),
                 compressed_wb: cfg.compressed_wb,
             };
@@ -177,11 +183,12 @@ impl Device {
                 Ok(())
             }
             Err(e) => {
-                // As C: a compressor that cannot be made costs the
-                // secondary algorithms; the primary stays, and nothing is
-                // forgotten when the storage itself cannot be allocated.
+                // As C: a compressor that cannot be made (bad parameters,
+                // no memory) costs every algorithm and parameter, back to
+                // the default; nothing is forgotten when the storage itself
+                // cannot be allocated.
                 if comp_failed {
-                    cfg.algos[1..].fill(None);
+                    cfg.reset_algos();
                 }
                 cfg.state = cfg.state.on(DevEvent::InitFailed).map_err(errno)?;
                 Err(e)
@@ -277,6 +284,37 @@ impl Device {
 
     // ---- sysfs ----
 
+    /// Store `algorithm_params` for priority `prio` (already checked), as
+    /// C's `comp_params_store`: the old parameters go first, then a
+    /// dictionary is read (an error leaves none), then the rest is kept
+    /// for `disksize` to check.
+    fn set_params(
+        &self,
+        mut cfg: MutexGuard<'_, Config>,
+        prio: usize,
+        p: &algo::Params<'_>,
+    ) -> Result {
+        let slot = cfg.params.get_mut(prio).ok_or(EINVAL)?;
+        *slot = CompParams::default();
+        if let Some(path) = p.dict {
+            let mut c = KVec::with_capacity(path.len() + 1, GFP_KERNEL)?;
+            c.extend_from_slice(path, GFP_KERNEL)?;
+            c.push(0, GFP_KERNEL)?;
+            let cpath = CStr::from_bytes_with_nul(&c).map_err(|_| EINVAL)?;
+            let data = FileData::read(cpath).inspect_err(|e| {
+                pr_err!(
+                    "failed to load dictionary {} (err={})\n",
+                    cpath.to_str().unwrap_or("?"),
+                    e.to_errno()
+                )
+            })?;
+            slot.dict = Some(Arc::new(data, GFP_KERNEL)?);
+        }
+        slot.level = p.level;
+        slot.winbits = p.winbits;
+        Ok(())
+    }
+
     /// Set the algorithm of priority `prio` (`comp_algorithm`,
     /// `recomp_algorithm`): only while uninitialised, and only one that
     /// the crypto API provides.
@@ -297,6 +335,8 @@ impl Device {
             return Err(EINVAL);
         }
         *cfg.algos.get_mut(prio).ok_or(EINVAL)? = Some(name);
+        // A new algorithm starts without parameters, as in C.
+        *cfg.params.get_mut(prio).ok_or(EINVAL)? = CompParams::default();
         Ok(())
     }
 }

@@ -12,7 +12,7 @@ mod postproc;
 pub(crate) use postproc::WbConfig;
 
 use crate::backing::Backing;
-use crate::comp::{Codec, Compressor, Hotplug, Stream};
+use crate::comp::{Codec, CompParams, Compressor, Hotplug, Stream};
 use crate::ffi::disk::Chain;
 use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
@@ -158,13 +158,15 @@ pub(crate) struct Meta {
 pub(crate) struct MetaConfig<'a> {
     /// Algorithm names by priority (the primary is always set).
     pub(crate) algos: &'a [Option<&'static str>; NR_COMPS],
+    /// Their `algorithm_params`.
+    pub(crate) params: &'a [CompParams; NR_COMPS],
     pub(crate) backing: Option<Arc<Backing>>,
     pub(crate) compressed_wb: bool,
 }
 
 /// Why `Meta::new` failed. The C driver's `disksize_store` returns at once
-/// when its table or pool cannot be allocated, but forgets the secondary
-/// algorithms (keeping the primary) when a compressor cannot be made.
+/// when its table or pool cannot be allocated, but forgets the algorithms
+/// and their parameters when a compressor cannot be made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum MetaError {
     /// The slot table or the pool.
@@ -185,9 +187,9 @@ impl Meta {
         let table = SlotTable::new(pages).map_err(MetaError::Alloc)?;
         let pool = ZsPool::new(pool_name).map_err(MetaError::Alloc)?;
         let mut comps = [None, None, None, None];
-        for (c, algo) in comps.iter_mut().zip(mc.algos.iter()) {
+        for ((c, algo), params) in comps.iter_mut().zip(mc.algos).zip(mc.params) {
             if let Some(a) = algo {
-                *c = Some(Compressor::new(ms, a).map_err(|e| {
+                *c = Some(Compressor::new(ms, a, params).map_err(|e| {
                     pr_err!("Cannot initialise {} compressing backend\n", a);
                     MetaError::Comp(e)
                 })?);

@@ -608,16 +608,11 @@ impl AttributeOps for AlgorithmParams {
                 return Err(EINVAL);
             }
         }
-        match (p.algo, p.priority) {
+        let prio = match (p.algo, p.priority) {
             (Some(a), Some(prio)) if !named(prio as usize, a) => return Err(EINVAL),
-            (Some(a), None) if !(0..NR_COMPS).any(|prio| named(prio, a)) => return Err(EINVAL),
-            _ => {}
-        }
-        // The 7.3 crypto acomp API has no per-transform level, dictionary
-        // or window size: refuse rather than ignore.
-        if p.tunes() {
-            return Err(EOPNOTSUPP);
-        }
-        Ok(())
+            (Some(a), None) => (0..NR_COMPS).find(|&prio| named(prio, a)).ok_or(EINVAL)?,
+            (_, prio) => prio.unwrap_or(0) as usize,
+        };
+        dev.set_params(cfg, prio, &p)
     }
 }

@@ -16,6 +16,7 @@
 
 /* Work memory of the compressors, and lzo's output bound for a page. */
 const size_t ZRS_LZ4_MEM_COMPRESS = LZ4_MEM_COMPRESS;
+const size_t ZRS_LZ4HC_MEM_COMPRESS = LZ4HC_MEM_COMPRESS;
 const size_t ZRS_LZO1X_1_MEM_COMPRESS = LZO1X_1_MEM_COMPRESS;
 const size_t ZRS_LZO_WORST_PAGE = lzo1x_worst_compress(PAGE_SIZE);
 const int ZRS_LZO_E_OK = LZO_E_OK;

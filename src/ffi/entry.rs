@@ -229,7 +229,10 @@ macro_rules! disk_upcalls {
             let _ = [entry::proto::zrs_rs_read, zrs_rs_read];
             let _ = [entry::proto::zrs_rs_write, zrs_rs_write];
             let _ = [entry::proto::zrs_rs_discard, zrs_rs_discard];
-            let _ = [entry::proto::zrs_rs_slot_free_notify, zrs_rs_slot_free_notify];
+            let _ = [
+                entry::proto::zrs_rs_slot_free_notify,
+                zrs_rs_slot_free_notify,
+            ];
         };
     };
 }

@@ -14,6 +14,7 @@ pub(crate) mod cpuslots;
 pub(crate) mod debugfs;
 pub(crate) mod disk;
 pub(crate) mod entry;
+pub(crate) mod kfile;
 pub(crate) mod slots;
 pub(crate) mod srcubox;
 pub(crate) mod sysfs;

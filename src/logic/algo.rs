@@ -130,13 +130,6 @@ pub struct Params<'a> {
     pub winbits: Option<i32>,
 }
 
-impl Params<'_> {
-    /// Whether anything beyond selecting the algorithm was asked for.
-    pub fn tunes(&self) -> bool {
-        self.level.is_some() || self.dict.is_some() || self.winbits.is_some()
-    }
-}
-
 /// Parse `algorithm_params` as the C driver does: `key=value` arguments
 /// split by `next_arg()`; a key without a value is `-EINVAL` (`Invalid`);
 /// numbers are `kstrtoint` base 10; unknown keys are ignored.
@@ -158,4 +151,89 @@ pub fn parse_params(input: &[u8]) -> Result<Params<'_>, super::parse::ParseError
         }
     }
     Ok(p)
+}
+
+/// What `algorithm_params` stored for one priority, before the backend
+/// looked at it (the C driver's `zcomp_params`; `None` is
+/// `ZCOMP_PARAM_NOT_SET`).
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Tuning {
+    /// `level=`.
+    pub level: Option<i32>,
+    /// `deflate.winbits=`.
+    pub winbits: Option<i32>,
+    /// Whether a `dict=` file was read (never empty).
+    pub dict: bool,
+}
+
+/// Why a backend refused its parameters at `disksize`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetupError {
+    /// Out of the backend's range (`-EINVAL`).
+    Invalid,
+    /// A parameter the backend does not take (`-EOPNOTSUPP`).
+    NotSupported,
+    /// Valid, and the C driver applies it, but our backend for this
+    /// algorithm goes through the crypto API, which cannot
+    /// (`-EOPNOTSUPP`; refused rather than ignored).
+    NotApplied,
+}
+
+/// `LZ4_ACCELERATION_DEFAULT`.
+pub const LZ4_DEFAULT_LEVEL: i32 = 1;
+/// `LZ4HC_DEFAULT_CLEVEL` and `LZ4HC_MAX_CLEVEL`.
+pub const LZ4HC_DEFAULT_LEVEL: i32 = 9;
+/// The highest lz4hc level (`LZ4HC_MAX_CLEVEL`).
+pub const LZ4HC_MAX_LEVEL: i32 = 16;
+/// zstd's level range (`zstd_min_clevel()`, `-ZSTD_TARGETLENGTH_MAX`, and
+/// `zstd_max_clevel()`).
+pub const ZSTD_LEVELS: core::ops::RangeInclusive<i32> = -(1 << 17)..=22;
+
+/// The level `algo`'s backend compresses with, from `t`, in the C driver's
+/// order of checks (each backend's `setup_params()`): the default when no
+/// level was set. lz4 takes an acceleration of at least 1, lz4hc levels 1
+/// to 16 (the library clamps only below 1), zstd its own range, deflate
+/// -1 to 9 and window bits ±9 to ±15; lzo, lzo-rle and 842 take nothing;
+/// only lz4 and lz4hc take a dictionary here (zstd's goes through
+/// `NotApplied` with the rest of zstd's and deflate's parameters).
+pub fn setup_params(algo: &str, t: &Tuning) -> Result<i32, SetupError> {
+    let level_in = |r: core::ops::RangeInclusive<i32>, default: i32| match t.level {
+        None => Ok(default),
+        Some(l) if r.contains(&l) => Ok(l),
+        Some(_) => Err(SetupError::Invalid),
+    };
+    match algo {
+        "lzo" | "lzo-rle" | "842" => {
+            if t.dict || t.level.is_some() {
+                return Err(SetupError::NotSupported);
+            }
+            Ok(0)
+        }
+        "lz4" => level_in(LZ4_DEFAULT_LEVEL..=i32::MAX, LZ4_DEFAULT_LEVEL),
+        "lz4hc" => level_in(1..=LZ4HC_MAX_LEVEL, LZ4HC_DEFAULT_LEVEL),
+        "zstd" => {
+            level_in(ZSTD_LEVELS, 3)?;
+            if t.dict || t.level.is_some() {
+                return Err(SetupError::NotApplied);
+            }
+            Ok(3)
+        }
+        "deflate" => {
+            if t.dict {
+                return Err(SetupError::NotSupported);
+            }
+            level_in(-1..=9, -1)?;
+            if let Some(wb) = t.winbits {
+                if !(-15..=-9).contains(&wb) && !(9..=15).contains(&wb) {
+                    return Err(SetupError::Invalid);
+                }
+            }
+            if t.level.is_some() || t.winbits.is_some() {
+                return Err(SetupError::NotApplied);
+            }
+            Ok(-1)
+        }
+        // Not one of the C driver's backends: nothing to check.
+        _ => Ok(0),
+    }
 }

@@ -123,10 +123,10 @@ fn algorithm_params() {
     let p = algo::parse_params(b"priority=1 level=8\n").unwrap();
     assert_eq!(p.priority, Some(1));
     assert_eq!(p.level, Some(8));
-    assert!(p.tunes());
-    let p = algo::parse_params(b"  algo=zstd  unknown=1 ").unwrap();
+    let p = algo::parse_params(b"  algo=zstd  unknown=1 dict=\"/a b\"").unwrap();
     assert_eq!(p.algo, Some(&b"zstd"[..]));
-    assert!(!p.tunes());
+    assert_eq!(p.dict, Some(&b"/a b"[..]));
+    assert_eq!(p.level, None);
     assert_eq!(algo::parse_params(b"level"), Err(ParseError::Invalid));
     assert_eq!(algo::parse_params(b"level="), Err(ParseError::Invalid));
     assert_eq!(algo::parse_params(b"level=x"), Err(ParseError::Invalid));
@@ -135,4 +135,83 @@ fn algorithm_params() {
         Err(ParseError::Range)
     );
     assert_eq!(algo::parse_params(b""), Ok(algo::Params::default()));
+}
+
+#[test]
+fn backend_setup_params() {
+    use algo::{setup_params, SetupError::*, Tuning};
+    let t = |level: Option<i32>, winbits: Option<i32>, dict: bool| Tuning {
+        level,
+        winbits,
+        dict,
+    };
+    let none = Tuning::default();
+    // Defaults, as each C backend's setup_params() sets them.
+    assert_eq!(setup_params("lz4", &none), Ok(1));
+    assert_eq!(setup_params("lz4hc", &none), Ok(9));
+    assert_eq!(setup_params("zstd", &none), Ok(3));
+    assert_eq!(setup_params("deflate", &none), Ok(-1));
+    assert_eq!(setup_params("lzo-rle", &none), Ok(0));
+    // lz4: any acceleration from 1; the library takes a dictionary.
+    assert_eq!(setup_params("lz4", &t(Some(65537), None, true)), Ok(65537));
+    assert_eq!(setup_params("lz4", &t(Some(0), None, false)), Err(Invalid));
+    // Window bits are deflate's alone: others ignore them, as C does.
+    assert_eq!(setup_params("lz4", &t(None, Some(99), false)), Ok(1));
+    // lz4hc: 1 to 16 (the library clamps only below 1).
+    assert_eq!(setup_params("lz4hc", &t(Some(1), None, true)), Ok(1));
+    assert_eq!(setup_params("lz4hc", &t(Some(16), None, false)), Ok(16));
+    assert_eq!(
+        setup_params("lz4hc", &t(Some(17), None, false)),
+        Err(Invalid)
+    );
+    // lzo, lzo-rle and 842 take nothing; the dictionary is checked first.
+    for a in ["lzo", "lzo-rle", "842"] {
+        assert_eq!(setup_params(a, &t(Some(1), None, false)), Err(NotSupported));
+        assert_eq!(setup_params(a, &t(None, None, true)), Err(NotSupported));
+        assert_eq!(setup_params(a, &t(None, Some(12), false)), Ok(0));
+    }
+    // zstd: its range first (EINVAL), then what the crypto API cannot do.
+    assert_eq!(
+        setup_params("zstd", &t(Some(23), None, false)),
+        Err(Invalid)
+    );
+    assert_eq!(
+        setup_params("zstd", &t(Some(-131073), None, false)),
+        Err(Invalid)
+    );
+    assert_eq!(
+        setup_params("zstd", &t(Some(-131072), None, false)),
+        Err(NotApplied)
+    );
+    assert_eq!(setup_params("zstd", &t(None, None, true)), Err(NotApplied));
+    // deflate: no dictionary (checked first), level -1 to 9, winbits
+    // -15 to -9 or 9 to 15.
+    assert_eq!(
+        setup_params("deflate", &t(Some(99), None, true)),
+        Err(NotSupported)
+    );
+    assert_eq!(
+        setup_params("deflate", &t(Some(10), None, false)),
+        Err(Invalid)
+    );
+    assert_eq!(
+        setup_params("deflate", &t(Some(-2), None, false)),
+        Err(Invalid)
+    );
+    for wb in [8, -8, 16, -16, 0] {
+        assert_eq!(
+            setup_params("deflate", &t(None, Some(wb), false)),
+            Err(Invalid)
+        );
+    }
+    for wb in [9, -9, 15, -15] {
+        assert_eq!(
+            setup_params("deflate", &t(None, Some(wb), false)),
+            Err(NotApplied)
+        );
+    }
+    assert_eq!(
+        setup_params("deflate", &t(Some(9), None, false)),
+        Err(NotApplied)
+    );
 }
