@@ -22,15 +22,16 @@
 //!   of CPUs that are offline (the zram-streamcost guest test measures it),
 //!   freed with the device's reset.
 //!
-//! * Codec. For lz4, lz4hc, lzo and lzo-rle the crypto API's
-//!   implementation only wraps a library function, and going through it
-//!   (request setup, the scomp layer's own per-CPU stream lock with bottom
-//!   halves disabled) is pure overhead (benchmarks.rst has the figure);
-//!   nor can it take a level or a dictionary. Those four are called
-//!   directly, like the C zram's backends do, with work memory in the
-//!   stream; the output is the same bytes. The others (zstd, deflate, 842)
-//!   go through a crypto acomp transform. The crypto lookup runs first
-//!   either way: the preload rule holds.
+//! * Codec. The C zram's backends call lz4, lz4hc, lzo, lzo-rle, zstd
+//!   and deflate's libraries with their own parameters (zstd's chosen for
+//!   a page, a level, a dictionary); the crypto API can take none, and
+//!   going through it (request setup, the scomp layer's own per-CPU
+//!   stream lock with bottom halves disabled) is pure overhead
+//!   (benchmarks.rst has the figure). So we call those libraries too,
+//!   with the work memory in the stream, and store the same bytes as C.
+//!   Any other algorithm (842, or one the kernel adds) goes through a
+//!   crypto acomp transform. The crypto lookup runs first either way: the
+//!   preload rule holds.
 
 use crate::ffi::acomp::{self, Acomp};
 use crate::ffi::complib::{CompLib, LibDict, LibWork};
@@ -224,25 +225,16 @@ impl Compressor {
         }
         // Pin the algorithm's module until our own transforms hold it.
         let pin = Acomp::new(&cname, -1)?;
-        let level = algo::setup_params(name, &params.tuning()).map_err(|e| match e {
-            SetupError::Invalid => {
-                pr_err!("{}: invalid parameters (level {:?})\n", name, params.level);
-                EINVAL
-            }
-            SetupError::NotSupported => {
-                pr_err!("{}: parameter not supported\n", name);
-                EOPNOTSUPP
-            }
-            SetupError::NotApplied => {
-                pr_err!(
-                    "{}: parameters are not implemented for this algorithm\n",
-                    name
-                );
-                EOPNOTSUPP
+        // Its library, if it has one (linked in: nothing to load).
+        let lib = CompLib::get(&cname);
+        let setup = algo::setup_params(name, &params.tuning(), lib.is_some()).map_err(|e| {
+            pr_err!("{}: cannot use the parameters: {:?}\n", name, e);
+            match e {
+                SetupError::Invalid => EINVAL,
+                SetupError::NotSupported | SetupError::NotApplied => EOPNOTSUPP,
             }
         })?;
-        // Its library, if it has one (linked in: nothing to load).
-        let lib = CompLib::get(&cname, level);
+        let lib = lib.map(|l| l.with(setup));
         let dict = match (lib, &params.dict) {
             (Some(l), Some(d)) => Some(l.dict(d.clone())?),
             // setup_params lets a dictionary through only for a library.

@@ -10,7 +10,9 @@
 #include <linux/lz4.h>
 #include <linux/lzo.h>
 #include <linux/namei.h>
+#include <linux/zlib.h>
 #include <linux/zsmalloc.h>
+#include <linux/zstd.h>
 
 #include "zrs_helpers.h"
 
@@ -20,6 +22,15 @@ const size_t ZRS_LZ4HC_MEM_COMPRESS = LZ4HC_MEM_COMPRESS;
 const size_t ZRS_LZO1X_1_MEM_COMPRESS = LZO1X_1_MEM_COMPRESS;
 const size_t ZRS_LZO_WORST_PAGE = lzo1x_worst_compress(PAGE_SIZE);
 const int ZRS_LZO_E_OK = LZO_E_OK;
+
+/* zlib's constants, as the C zram's deflate backend uses them. */
+const int ZRS_Z_OK = Z_OK;
+const int ZRS_Z_STREAM_END = Z_STREAM_END;
+const int ZRS_Z_FINISH = Z_FINISH;
+const int ZRS_Z_SYNC_FLUSH = Z_SYNC_FLUSH;
+const int ZRS_Z_DEFLATED = Z_DEFLATED;
+const int ZRS_Z_DEFAULT_STRATEGY = Z_DEFAULT_STRATEGY;
+const int ZRS_MAX_MEM_LEVEL = MAX_MEM_LEVEL;
 
 /* zsmalloc allocations as the C zram makes them: no I/O from reclaim (we
  * are the swap device), no warning, highmem and movable pages so that

@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 
 //! Compression libraries called directly, as the C zram's backends call
-//! them: lz4 (with its acceleration and a dictionary), lz4hc (with its
-//! level and a dictionary), lzo and lzo-rle. For the defaults, the crypto
-//! API's implementations are thin wrappers around the same functions, so
-//! the output is the same bytes either way; parameters only exist here.
-//! The module links against them, as zram.ko does, and calls them with no
-//! C wrapper in between: this is the per-page hot path.
+//! them, with the parameters they take: lz4 (acceleration, dictionary),
+//! lz4hc (level, dictionary), zstd (level, dictionary; `super::zstd`),
+//! deflate (level, window; `super::deflate`), lzo and lzo-rle. The output
+//! is the C zram's, byte for byte. The module links against them, as
+//! zram.ko does, and calls them with no C wrapper in between: this is the
+//! per-page hot path.
 
 use super::bindings as b;
+use super::deflate::DeflateWork;
 use super::kfile::FileData;
+use super::zstd::{ZstdDict, ZstdWork};
+use crate::logic::algo::Setup;
 use core::mem::{align_of, size_of};
 use kernel::alloc::KVVec;
 use kernel::ffi::{c_int, c_void};
@@ -28,10 +31,12 @@ enum Kind {
     Lz4Hc,
     Lzo,
     LzoRle,
+    Zstd,
+    Deflate,
 }
 
-/// The library functions of one algorithm, with the level its backend
-/// resolved (`logic::algo::setup_params`).
+/// The library functions of one algorithm, with the parameters its
+/// backend resolved (`logic::algo::setup_params`).
 ///
 /// # Invariants
 ///
@@ -42,6 +47,7 @@ enum Kind {
 pub(crate) struct CompLib {
     kind: Kind,
     level: c_int,
+    winbits: c_int,
     wrkmem: usize,
     lzo_worst: usize,
 }
@@ -52,10 +58,11 @@ pub(crate) struct CompLib {
 ///
 /// `data` is at most `c_int::MAX` bytes. For lz4, `lz4` is an
 /// `LZ4_stream_t` with `data` loaded (`LZ4_loadDict`), which points into
-/// `data`.
+/// `data`; for zstd, `zstd` is `data` digested for the level.
 pub(crate) struct LibDict {
     data: Arc<FileData>,
     lz4: Option<KVVec<u64>>,
+    zstd: Option<Arc<ZstdDict>>,
 }
 
 // SAFETY: after `new`, the loaded stream is only read (copied into a
@@ -66,12 +73,22 @@ unsafe impl Send for LibDict {}
 unsafe impl Sync for LibDict {}
 
 /// A stream's working memory for a library.
+pub(crate) enum LibWork {
+    /// lz4, lz4hc, lzo, lzo-rle.
+    Lz(LzWork),
+    /// zstd's contexts.
+    Zstd(ZstdWork),
+    /// deflate's streams.
+    Deflate(DeflateWork),
+}
+
+/// Working memory of lz4, lz4hc, lzo and lzo-rle.
 ///
 /// # Invariants
 ///
 /// `mem` has at least the library's `wrkmem` bytes; with a dictionary,
-/// `dstrm` holds an `LZ4_streamDecode_t`.
-pub(crate) struct LibWork {
+/// the second vector holds an `LZ4_streamDecode_t`.
+pub(crate) struct LzWork {
     mem: KVVec<u64>,
     dict: Option<(Arc<LibDict>, KVVec<u64>)>,
 }
@@ -87,29 +104,43 @@ fn c_len(s: &[u8]) -> Result<c_int> {
 }
 
 impl CompLib {
-    /// The library of `name`, if it has one, compressing at `level`; `None`
-    /// means use the crypto API.
-    pub(crate) fn get(name: &CStr, level: i32) -> Option<Self> {
+    /// The library of `name`, if the module calls one for it; `None`
+    /// means use the crypto API. Compresses with the defaults until
+    /// `with` gives it its parameters.
+    pub(crate) fn get(name: &CStr) -> Option<Self> {
         let kind = match name.to_bytes() {
             b"lz4" => Kind::Lz4,
-            #[cfg(CONFIG_LZ4HC_COMPRESS)]
             b"lz4hc" => Kind::Lz4Hc,
             b"lzo" => Kind::Lzo,
             b"lzo-rle" => Kind::LzoRle,
+            b"zstd" => Kind::Zstd,
+            b"deflate" => Kind::Deflate,
             _ => return None,
         };
         let wrkmem = match kind {
             Kind::Lz4 => b::ZRS_LZ4_MEM_COMPRESS.max(size_of::<b::LZ4_stream_t>()),
             Kind::Lz4Hc => b::ZRS_LZ4HC_MEM_COMPRESS.max(size_of::<b::LZ4_streamHC_t>()),
             Kind::Lzo | Kind::LzoRle => b::ZRS_LZO1X_1_MEM_COMPRESS,
+            // Their own work types size their memory.
+            Kind::Zstd | Kind::Deflate => 0,
         };
         // INVARIANT: the sizes the kernel's headers give.
         Some(CompLib {
             kind,
-            level,
+            level: 0,
+            winbits: 0,
             wrkmem,
             lzo_worst: b::ZRS_LZO_WORST_PAGE,
         })
+    }
+
+    /// This library with the parameters its backend resolved.
+    pub(crate) fn with(self, s: Setup) -> Self {
+        CompLib {
+            level: s.level,
+            winbits: s.winbits,
+            ..self
+        }
     }
 
     /// Prepare `data` as this library's dictionary, as the C backend's
@@ -135,31 +166,56 @@ impl CompLib {
                 Some(stream)
             }
             // lz4hc loads it for each page (and fails there, as C).
-            Kind::Lz4Hc => None,
-            Kind::Lzo | Kind::LzoRle => return Err(EOPNOTSUPP),
+            Kind::Lz4Hc | Kind::Zstd => None,
+            Kind::Lzo | Kind::LzoRle | Kind::Deflate => return Err(EOPNOTSUPP),
+        };
+        let zstd = match self.kind {
+            Kind::Zstd => Some(Arc::new(
+                ZstdDict::new(data.clone(), self.level)?,
+                GFP_KERNEL,
+            )?),
+            _ => None,
         };
         // INVARIANT: `len` fit a c_int; the stream loaded `data`, which
         // the dictionary keeps.
-        Ok(Arc::new(LibDict { data, lz4 }, GFP_KERNEL)?)
+        Ok(Arc::new(LibDict { data, lz4, zstd }, GFP_KERNEL)?)
     }
 
     /// A stream's working memory, with `dict` if the library has one.
     pub(crate) fn work(&self, dict: Option<&Arc<LibDict>>) -> Result<LibWork> {
+        match self.kind {
+            Kind::Zstd => {
+                let zd = dict.map(|d| d.zstd.clone().ok_or(EINVAL)).transpose()?;
+                return Ok(LibWork::Zstd(ZstdWork::new(self.level, zd)?));
+            }
+            Kind::Deflate => {
+                return Ok(LibWork::Deflate(DeflateWork::new(
+                    self.level,
+                    self.winbits,
+                )?))
+            }
+            _ => {}
+        }
         let dict = match dict {
             Some(d) => Some((d.clone(), words(size_of::<b::LZ4_streamDecode_t>())?)),
             None => None,
         };
         // INVARIANT: `wrkmem` bytes, and a decoder stream with a dictionary.
-        Ok(LibWork {
+        Ok(LibWork::Lz(LzWork {
             mem: words(self.wrkmem)?,
             dict,
-        })
+        }))
     }
 
     /// Compress one page `src` into `dst` with `w`; the compressed length.
     /// `ENOSPC` if `dst` may be too small, `EINVAL` if the library fails.
     #[inline(always)]
     pub(crate) fn compress(&self, src: &[u8], dst: &mut [u8], w: &mut LibWork) -> Result<usize> {
+        let w = match w {
+            LibWork::Lz(w) => w,
+            LibWork::Zstd(z) => return z.compress(src, dst),
+            LibWork::Deflate(z) => return z.compress(src, dst),
+        };
         if w.mem.len() * 8 < self.wrkmem {
             return Err(EINVAL);
         }
@@ -207,6 +263,7 @@ impl CompLib {
                 }
             }
             (Kind::Lzo | Kind::LzoRle, _) => return self.compress_lzo(src, dst, mem.cast()),
+            (Kind::Zstd | Kind::Deflate, _) => return Err(EINVAL),
         };
         // 0 means it did not fit.
         match usize::try_from(n) {
@@ -242,6 +299,11 @@ impl CompLib {
     /// `EINVAL` for corrupt input.
     #[inline(always)]
     pub(crate) fn decompress(&self, src: &[u8], dst: &mut [u8], w: &mut LibWork) -> Result<usize> {
+        let w = match w {
+            LibWork::Lz(w) => w,
+            LibWork::Zstd(z) => return z.decompress(src, dst),
+            LibWork::Deflate(z) => return z.decompress(src, dst),
+        };
         if let Kind::Lzo | Kind::LzoRle = self.kind {
             let mut n = dst.len();
             // SAFETY: the safe decompressor never reads past `src.len()`

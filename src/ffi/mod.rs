@@ -12,6 +12,7 @@ pub(crate) mod control;
 pub(crate) mod cpuhp;
 pub(crate) mod cpuslots;
 pub(crate) mod debugfs;
+pub(crate) mod deflate;
 pub(crate) mod disk;
 pub(crate) mod entry;
 pub(crate) mod kfile;
@@ -20,6 +21,7 @@ pub(crate) mod srcubox;
 pub(crate) mod sysfs;
 mod tests;
 pub(crate) mod zspool;
+pub(crate) mod zstd;
 
 // The driver's logic (src/logic, also built on the host) takes pages of
 // 4096 bytes, as the C zram's ABI does on x86-64: refuse to build for a

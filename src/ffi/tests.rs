@@ -6,10 +6,12 @@
 
 #[kernel::macros::kunit_tests(zram_rs_ffi)]
 mod kunit {
+    use crate::ffi::complib::CompLib;
     use crate::ffi::cpuslots::CpuSlots;
     use crate::ffi::disk::{Disk, Major};
     use crate::ffi::slots::SlotTable;
     use crate::ffi::srcubox::SrcuBox;
+    use crate::logic::algo::{Setup, ZSTD_LEVELS};
     use crate::logic::slot::{Attr, HUGE, LOCK};
     use kernel::prelude::*;
 
@@ -88,6 +90,56 @@ mod kunit {
         assert!(b.read().get().is_none());
         disk.unclaim();
         assert!(!disk.claimed());
+        Ok(())
+    }
+
+    #[test]
+    fn zstd_levels_are_the_library_s() -> Result {
+        let (min, max) = crate::ffi::zstd::levels();
+        assert_eq!((min, max), (*ZSTD_LEVELS.start(), *ZSTD_LEVELS.end()));
+        Ok(())
+    }
+
+    /// Each library with parameters: a page of text and one of random-ish
+    /// bytes compress, and decompress to the same bytes.
+    #[test]
+    fn libraries_round_trip_with_parameters() -> Result {
+        let mut page = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
+        for (i, b) in page.iter_mut().enumerate() {
+            // Text-like in the first half, a poor LCG in the second.
+            *b = if i < 2048 {
+                b"zram-rs compresses pages "[i % 25]
+            } else {
+                (i.wrapping_mul(1103515245).wrapping_add(12345) >> 7) as u8
+            };
+        }
+        let cases: [(&CStr, i32, i32); 8] = [
+            (c"lz4", 1, 0),
+            (c"lz4", 9, 0),
+            (c"lz4hc", 12, 0),
+            (c"zstd", 1, 0),
+            (c"zstd", -5, 0),
+            (c"zstd", 19, 0),
+            (c"deflate", 9, 15),
+            (c"deflate", -1, -11),
+        ];
+        let mut dst = KVec::from_elem(0u8, 8192, GFP_KERNEL)?;
+        let mut out = KVec::from_elem(0u8, 4096, GFP_KERNEL)?;
+        for (name, level, winbits) in cases {
+            let lib = CompLib::get(name)
+                .ok_or(EINVAL)?
+                .with(Setup { level, winbits });
+            let mut w = lib.work(None)?;
+            let n = lib.compress(&page, &mut dst, &mut w)?;
+            assert!(n > 0 && n < 4096);
+            out.fill(0);
+            let m = lib.decompress(&dst[..n], &mut out, &mut w)?;
+            assert_eq!(m, 4096);
+            assert!(out[..] == page[..]);
+            // A truncated object fails, and never reads or writes past
+            // the buffers.
+            assert!(lib.decompress(&dst[..n / 2], &mut out, &mut w).is_err());
+        }
         Ok(())
     }
 }

@@ -312,6 +312,26 @@ void zrs_call_outside_submit_bio(void (*fn)(void *arg), void *arg)
 	destroy_work_on_stack(&c.work);
 }
 
+/* ---- zstd ---- */
+
+/* kvzalloc (a macro), as the C zram's zstd backend allocates the contexts
+ * of a dictionary: no I/O from reclaim, no warning. */
+static void *zrs_zstd_alloc(void *opaque, size_t size)
+{
+	return kvzalloc(size, GFP_NOIO | __GFP_NOWARN);
+}
+
+static void zrs_zstd_free(void *opaque, void *address)
+{
+	kvfree(address);
+}
+
+zstd_custom_mem zrs_zstd_custom_mem(void)
+{
+	return (zstd_custom_mem){ .customAlloc = zrs_zstd_alloc,
+				  .customFree = zrs_zstd_free };
+}
+
 /* ---- misc: static inlines and a macro ---- */
 
 /* memset_l: a whole page of one word, as the C zram fills a same page

@@ -12,6 +12,7 @@
 #define ZRS_HELPERS_H
 
 #include <linux/types.h>
+#include <linux/zstd.h>
 
 struct gendisk;
 struct crypto_acomp;
@@ -46,6 +47,9 @@ void zrs_call_outside_submit_bio(void (*fn)(void *arg), void *arg);
 void zrs_slot_lock(unsigned long *word, unsigned int bit);
 bool zrs_slot_trylock(unsigned long *word, unsigned int bit);
 void zrs_slot_unlock(unsigned long *word, unsigned int bit);
+
+/* zstd's allocator for dictionary contexts. */
+zstd_custom_mem zrs_zstd_custom_mem(void);
 
 /* Misc. */
 u32 zrs_boottime_seconds(void);

@@ -174,66 +174,78 @@ pub enum SetupError {
     /// A parameter the backend does not take (`-EOPNOTSUPP`).
     NotSupported,
     /// Valid, and the C driver applies it, but our backend for this
-    /// algorithm goes through the crypto API, which cannot
-    /// (`-EOPNOTSUPP`; refused rather than ignored).
+    /// algorithm goes through the crypto API (the kernel lacks the
+    /// library), which cannot (`-EOPNOTSUPP`; refused, not ignored).
     NotApplied,
+}
+
+/// What a backend compresses with, once its parameters are checked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Setup {
+    /// The level (lz4: the acceleration; 0 where there is none).
+    pub level: i32,
+    /// deflate's window bits (0 for the others).
+    pub winbits: i32,
 }
 
 /// `LZ4_ACCELERATION_DEFAULT`.
 pub const LZ4_DEFAULT_LEVEL: i32 = 1;
-/// `LZ4HC_DEFAULT_CLEVEL` and `LZ4HC_MAX_CLEVEL`.
+/// `LZ4HC_DEFAULT_CLEVEL`.
 pub const LZ4HC_DEFAULT_LEVEL: i32 = 9;
 /// The highest lz4hc level (`LZ4HC_MAX_CLEVEL`).
 pub const LZ4HC_MAX_LEVEL: i32 = 16;
 /// zstd's level range (`zstd_min_clevel()`, `-ZSTD_TARGETLENGTH_MAX`, and
-/// `zstd_max_clevel()`).
+/// `zstd_max_clevel()`; a KUnit test holds them to the library's).
 pub const ZSTD_LEVELS: core::ops::RangeInclusive<i32> = -(1 << 17)..=22;
+/// `ZSTD_CLEVEL_DEFAULT`.
+pub const ZSTD_DEFAULT_LEVEL: i32 = 3;
+/// deflate's default window bits in the C zram (`DEFLATE_DEF_WINBITS`:
+/// a raw stream with a 2 KiB window, as the crypto API's).
+pub const DEFLATE_DEFAULT_WINBITS: i32 = -11;
 
-/// The level `algo`'s backend compresses with, from `t`, in the C driver's
-/// order of checks (each backend's `setup_params()`): the default when no
-/// level was set. lz4 takes an acceleration of at least 1, lz4hc levels 1
-/// to 16 (the library clamps only below 1), zstd its own range, deflate
-/// -1 to 9 and window bits ±9 to ±15; lzo, lzo-rle and 842 take nothing;
-/// only lz4 and lz4hc take a dictionary here (zstd's goes through
-/// `NotApplied` with the rest of zstd's and deflate's parameters).
-pub fn setup_params(algo: &str, t: &Tuning) -> Result<i32, SetupError> {
+/// What `algo`'s backend compresses with, from `t`, in the C driver's
+/// order of checks (each backend's `setup_params()`), the defaults where
+/// nothing was set. lz4 takes an acceleration of at least 1, lz4hc levels
+/// 1 to 16 (the library clamps only below 1), zstd its own range, deflate
+/// -1 to 9 and window bits ±9 to ±15; lzo, lzo-rle and 842 take nothing.
+/// lz4, lz4hc and zstd take a dictionary. `direct` says whether our
+/// backend calls the algorithm's library: through the crypto API, any
+/// parameter is `NotApplied`.
+pub fn setup_params(algo: &str, t: &Tuning, direct: bool) -> Result<Setup, SetupError> {
     let level_in = |r: core::ops::RangeInclusive<i32>, default: i32| match t.level {
         None => Ok(default),
         Some(l) if r.contains(&l) => Ok(l),
         Some(_) => Err(SetupError::Invalid),
     };
-    match algo {
+    let setup = |level| Setup { level, winbits: 0 };
+    let s = match algo {
         "lzo" | "lzo-rle" | "842" => {
             if t.dict || t.level.is_some() {
                 return Err(SetupError::NotSupported);
             }
-            Ok(0)
+            setup(0)
         }
-        "lz4" => level_in(LZ4_DEFAULT_LEVEL..=i32::MAX, LZ4_DEFAULT_LEVEL),
-        "lz4hc" => level_in(1..=LZ4HC_MAX_LEVEL, LZ4HC_DEFAULT_LEVEL),
-        "zstd" => {
-            level_in(ZSTD_LEVELS, 3)?;
-            if t.dict || t.level.is_some() {
-                return Err(SetupError::NotApplied);
-            }
-            Ok(3)
-        }
+        "lz4" => setup(level_in(LZ4_DEFAULT_LEVEL..=i32::MAX, LZ4_DEFAULT_LEVEL)?),
+        "lz4hc" => setup(level_in(1..=LZ4HC_MAX_LEVEL, LZ4HC_DEFAULT_LEVEL)?),
+        "zstd" => setup(level_in(ZSTD_LEVELS, ZSTD_DEFAULT_LEVEL)?),
         "deflate" => {
             if t.dict {
                 return Err(SetupError::NotSupported);
             }
-            level_in(-1..=9, -1)?;
-            if let Some(wb) = t.winbits {
-                if !(-15..=-9).contains(&wb) && !(9..=15).contains(&wb) {
-                    return Err(SetupError::Invalid);
-                }
-            }
-            if t.level.is_some() || t.winbits.is_some() {
-                return Err(SetupError::NotApplied);
-            }
-            Ok(-1)
+            let level = level_in(-1..=9, -1)?;
+            let winbits = match t.winbits {
+                None => DEFLATE_DEFAULT_WINBITS,
+                Some(wb) if (-15..=-9).contains(&wb) || (9..=15).contains(&wb) => wb,
+                Some(_) => return Err(SetupError::Invalid),
+            };
+            Setup { level, winbits }
         }
         // Not one of the C driver's backends: nothing to check.
-        _ => Ok(0),
+        _ => setup(0),
+    };
+    let tuned = t.level.is_some() || t.dict || (algo == "deflate" && t.winbits.is_some());
+    if tuned && !direct {
+        return Err(SetupError::NotApplied);
     }
+    Ok(s)
 }

@@ -139,79 +139,61 @@ fn algorithm_params() {
 
 #[test]
 fn backend_setup_params() {
-    use algo::{setup_params, SetupError::*, Tuning};
+    use algo::{SetupError::*, Tuning};
     let t = |level: Option<i32>, winbits: Option<i32>, dict: bool| Tuning {
         level,
         winbits,
         dict,
     };
+    // What a backend that calls its library makes of the parameters.
+    let lib = |a: &str, t: Tuning| algo::setup_params(a, &t, true).map(|s| (s.level, s.winbits));
     let none = Tuning::default();
     // Defaults, as each C backend's setup_params() sets them.
-    assert_eq!(setup_params("lz4", &none), Ok(1));
-    assert_eq!(setup_params("lz4hc", &none), Ok(9));
-    assert_eq!(setup_params("zstd", &none), Ok(3));
-    assert_eq!(setup_params("deflate", &none), Ok(-1));
-    assert_eq!(setup_params("lzo-rle", &none), Ok(0));
+    assert_eq!(lib("lz4", none), Ok((1, 0)));
+    assert_eq!(lib("lz4hc", none), Ok((9, 0)));
+    assert_eq!(lib("zstd", none), Ok((3, 0)));
+    assert_eq!(lib("deflate", none), Ok((-1, -11)));
+    assert_eq!(lib("lzo-rle", none), Ok((0, 0)));
     // lz4: any acceleration from 1; the library takes a dictionary.
-    assert_eq!(setup_params("lz4", &t(Some(65537), None, true)), Ok(65537));
-    assert_eq!(setup_params("lz4", &t(Some(0), None, false)), Err(Invalid));
+    assert_eq!(lib("lz4", t(Some(65537), None, true)), Ok((65537, 0)));
+    assert_eq!(lib("lz4", t(Some(0), None, false)), Err(Invalid));
     // Window bits are deflate's alone: others ignore them, as C does.
-    assert_eq!(setup_params("lz4", &t(None, Some(99), false)), Ok(1));
+    assert_eq!(lib("lz4", t(None, Some(99), false)), Ok((1, 0)));
     // lz4hc: 1 to 16 (the library clamps only below 1).
-    assert_eq!(setup_params("lz4hc", &t(Some(1), None, true)), Ok(1));
-    assert_eq!(setup_params("lz4hc", &t(Some(16), None, false)), Ok(16));
-    assert_eq!(
-        setup_params("lz4hc", &t(Some(17), None, false)),
-        Err(Invalid)
-    );
+    assert_eq!(lib("lz4hc", t(Some(1), None, true)), Ok((1, 0)));
+    assert_eq!(lib("lz4hc", t(Some(16), None, false)), Ok((16, 0)));
+    assert_eq!(lib("lz4hc", t(Some(17), None, false)), Err(Invalid));
     // lzo, lzo-rle and 842 take nothing; the dictionary is checked first.
     for a in ["lzo", "lzo-rle", "842"] {
-        assert_eq!(setup_params(a, &t(Some(1), None, false)), Err(NotSupported));
-        assert_eq!(setup_params(a, &t(None, None, true)), Err(NotSupported));
-        assert_eq!(setup_params(a, &t(None, Some(12), false)), Ok(0));
+        assert_eq!(lib(a, t(Some(1), None, false)), Err(NotSupported));
+        assert_eq!(lib(a, t(None, None, true)), Err(NotSupported));
+        assert_eq!(lib(a, t(None, Some(12), false)), Ok((0, 0)));
     }
-    // zstd: its range first (EINVAL), then what the crypto API cannot do.
-    assert_eq!(
-        setup_params("zstd", &t(Some(23), None, false)),
-        Err(Invalid)
-    );
-    assert_eq!(
-        setup_params("zstd", &t(Some(-131073), None, false)),
-        Err(Invalid)
-    );
-    assert_eq!(
-        setup_params("zstd", &t(Some(-131072), None, false)),
-        Err(NotApplied)
-    );
-    assert_eq!(setup_params("zstd", &t(None, None, true)), Err(NotApplied));
+    // zstd: its own range, and a dictionary.
+    assert_eq!(lib("zstd", t(Some(23), None, false)), Err(Invalid));
+    assert_eq!(lib("zstd", t(Some(-131073), None, false)), Err(Invalid));
+    assert_eq!(lib("zstd", t(Some(-131072), None, true)), Ok((-131072, 0)));
+    assert_eq!(lib("zstd", t(Some(22), None, false)), Ok((22, 0)));
     // deflate: no dictionary (checked first), level -1 to 9, winbits
     // -15 to -9 or 9 to 15.
-    assert_eq!(
-        setup_params("deflate", &t(Some(99), None, true)),
-        Err(NotSupported)
-    );
-    assert_eq!(
-        setup_params("deflate", &t(Some(10), None, false)),
-        Err(Invalid)
-    );
-    assert_eq!(
-        setup_params("deflate", &t(Some(-2), None, false)),
-        Err(Invalid)
-    );
+    assert_eq!(lib("deflate", t(Some(99), None, true)), Err(NotSupported));
+    assert_eq!(lib("deflate", t(Some(10), None, false)), Err(Invalid));
+    assert_eq!(lib("deflate", t(Some(-2), None, false)), Err(Invalid));
     for wb in [8, -8, 16, -16, 0] {
-        assert_eq!(
-            setup_params("deflate", &t(None, Some(wb), false)),
-            Err(Invalid)
-        );
+        assert_eq!(lib("deflate", t(None, Some(wb), false)), Err(Invalid));
     }
     for wb in [9, -9, 15, -15] {
-        assert_eq!(
-            setup_params("deflate", &t(None, Some(wb), false)),
-            Err(NotApplied)
-        );
+        assert_eq!(lib("deflate", t(Some(9), Some(wb), false)), Ok((9, wb)));
     }
-    assert_eq!(
-        setup_params("deflate", &t(Some(9), None, false)),
-        Err(NotApplied)
-    );
+    // Through the crypto API (a kernel without the library): checked the
+    // same, then refused rather than ignored; the defaults still work.
+    let crypto = |a: &str, t: Tuning| algo::setup_params(a, &t, false);
+    assert_eq!(crypto("zstd", t(Some(23), None, false)), Err(Invalid));
+    assert_eq!(crypto("zstd", t(Some(3), None, false)), Err(NotApplied));
+    assert_eq!(crypto("zstd", t(None, None, true)), Err(NotApplied));
+    assert_eq!(crypto("deflate", t(None, Some(9), false)), Err(NotApplied));
+    assert_eq!(crypto("deflate", t(None, Some(8), false)), Err(Invalid));
+    assert!(crypto("zstd", none).is_ok());
+    // winbits mean nothing to zstd, as in C.
+    assert!(crypto("zstd", t(None, Some(9), false)).is_ok());
 }
