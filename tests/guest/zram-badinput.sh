@@ -12,9 +12,6 @@ attrs="disksize reset comp_algorithm mem_limit mem_used_max compact idle
 	algorithm_params"
 long=$(printf '1%.0s' $(seq 300))
 # value list: entries separated by newlines; \xNN escapes for zrs-write.
-# The key=value entries, quoted as next_arg() takes them, are for the
-# attributes that parse arguments (recomp_algorithm, recompress,
-# writeback, algorithm_params).
 corpus() {
 	cat <<'CORPUS'
 
@@ -46,6 +43,15 @@ foo
 1K
 1
 2
+CORPUS
+	echo "$long"
+	printf 'x%.0s' $(seq 200); echo
+}
+# key=value arguments, quoted as next_arg() takes them, and bad
+# compression parameters, for the attributes that parse arguments.
+kvattrs=" writeback recomp_algorithm recompress algorithm_params "
+kvcorpus() {
+	cat <<'CORPUS'
 algo="lz4" priority=1
 "algo=lzo priority=2"
 priority="3" algo=lz4
@@ -61,9 +67,14 @@ type="idle"
 page_index="0"
 page_indexes="0-1" type=huge
 max_pages="1" type="huge"
+level=abc
+level=100
+deflate.winbits=99
+dict=/nonexistent
+dict=/
+priority=4 level=1
+foo=bar
 CORPUS
-	echo "$long"
-	printf 'x%.0s' $(seq 200); echo
 }
 # Device state that no bad write may change, into $SNAP: read with bash
 # builtins only (no process per check: the corpus is a few thousand writes).
@@ -117,7 +128,7 @@ run_corpus() { # driver state(uninit|init) -> writes "attr|value|errno" lines
 			elif snapshot; [ "$SNAP" != "$base" ]; then
 				echo "STATE $1 $2 $attr '$v'" >> /tmp/state.bad
 			fi
-		done < <(corpus)
+		done < <(corpus; [ "${kvattrs/ $attr /}" != "$kvattrs" ] && kvcorpus)
 	done
 	for v in "" -1 abc 99999999999 4294967296 "\xff" 7 "1 1"; do
 		echo "$2|hot_remove|$v|$(zrs-write -n /sys/class/zram-control/hot_remove "$v")"
