@@ -9,7 +9,8 @@
 #           clearcpuid=rep_good, -smp 2: guest time counts executed
 #           instructions, so single-job figures repeat to a fraction of a
 #           percent. fio (1 job), the limit (null_blk +
-#           the compressor alone), swap, memory per page and per disksize.
+#           the compressor alone), swap, writeback, algorithms with
+#           parameters (bench-algos), memory per page and per disksize.
 #   det-debian  the det boot's fio, swap and memory on Debian's own kernel
 #           (its zram.ko against ours built against its headers)
 #   tcg-sN  plain TCG at -smp N (2; and 1 and 4 for scaling): fio with 1 job
@@ -63,21 +64,32 @@ if [ ! -s "$img" ]; then
 	EOF
 	rm -f "$img.text" "$img.bin"
 fi
+# A zstd dictionary trained on the real-data set's pages (bench-algos).
+dict=$extra/bench/realdata.dict
+if [ ! -s "$dict" ]; then
+	command -v zstd >/dev/null || die "zstd is missing (scripts/setup-host.sh installs it)"
+	samples=$(mktemp -d)
+	split -b 4096 -a 5 "$img" "$samples/p"
+	zstd -q --train -r "$samples" --maxdict=65536 -o "$dict" ||
+		{ rm -rf "$samples"; die "zstd --train failed"; }
+	rm -rf "$samples"
+	msg "bench: trained a $(stat -c %s "$dict")-byte zstd dictionary on the real-data pages"
+fi
 export ZRS_INITRAMFS_EXTRA=$extra
 
 # The matrix. Sizes are MiB of data per fio job set; runtimes in seconds.
 if [ $QUICK = 1 ]; then
-	rounds=3 size=32 runtime=1 ds=50:real swapmib=64 wbmib=32 sizes=256M:1G:4G
+	rounds=3 size=32 runtime=1 ds=50:real swapmib=64 wbmib=32 algomib=4 sizes=256M:1G:4G
 	det_wl=seqwrite:seqread:randread:randwrite:randrw
 	tcg_wl=seqwrite:seqread:randread:randwrite
 	scale_smp=
 else
-	rounds=3 size=128 runtime=2 ds=0:50:75:real swapmib=96 wbmib=64 sizes=256M:1G:4G:8G
+	rounds=3 size=128 runtime=2 ds=0:50:75:real swapmib=96 wbmib=64 algomib=16 sizes=256M:1G:4G:8G
 	det_wl=seqwrite:seqread:randread:randwrite:randrw
 	tcg_wl=$det_wl
 	scale_smp="1 4"
 fi
-common="alg=$ALG disksize=512M size=$size runtime=$runtime rounds=$rounds swapmib=$swapmib swaplimit=24 wbmib=$wbmib sizes=$sizes"
+common="alg=$ALG disksize=512M size=$size runtime=$runtime rounds=$rounds swapmib=$swapmib swaplimit=24 wbmib=$wbmib algomib=$algomib sizes=$sizes"
 
 boots=()
 boot() { # [-k flavour] name smp mem qemu-extra kernel-cmdline-extra args tests...
@@ -103,13 +115,13 @@ boot() { # [-k flavour] name smp mem qemu-extra kernel-cmdline-extra args tests.
 
 t_all=$SECONDS
 boot det 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
-	bench-info bench-limit bench-fio bench-swap bench-wb bench-mem
+	bench-info bench-limit bench-fio bench-swap bench-wb bench-algos bench-mem
 # The same deterministic matrix on Debian's own kernel (gcc-built, so no
 # CONFIG_RUST_INLINE_HELPERS: the kernel crate's helpers are calls), ours
 # built as for DKMS against its headers, Debian's zram.ko as the C side.
 # No bench-limit: its compressor-alone module is built for our kernels.
 boot -k debian det-debian 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
-	bench-info bench-fio bench-swap bench-wb bench-mem
+	bench-info bench-fio bench-swap bench-wb bench-algos bench-mem
 if [ "$BOOTS" = all ]; then
 	boot tcg-s2 2 2G "" "" "$common ds=$ds jobs=1:ncpu wl=$tcg_wl" \
 		bench-info bench-limit bench-fio bench-swap

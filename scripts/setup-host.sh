@@ -9,7 +9,7 @@ PKGS=(
 	flex bison bc libelf-dev libssl-dev cpio kmod make xz-utils
 	qemu-system-x86 busybox-static
 	util-linux e2fsprogs fio dkms systemd debootstrap
-	python3 python3-matplotlib
+	python3 python3-matplotlib zstd
 )
 want=("${PKGS[@]}")
 

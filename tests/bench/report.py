@@ -352,6 +352,29 @@ def main():
                         {i: 1 / max(v, 1) for i, v in wbr["c"][k].items()})
             wbo["workload"] = next(({"mib": r["mib"], "batch": r["batch"]} for r in recs if r["kind"] == "wb"), {})
             bres["wb"] = wbo
+        # Algorithms with parameters: throughput (KiB per ms) and sizes.
+        al = {}
+        for r in recs:
+            if r["kind"] == "algo":
+                a = al.setdefault(r["case"], {}).setdefault(
+                    r["drv"], {"w": {}, "r": {}, "compr": [], "mem": []})
+                a["w"][r["round"]] = r["wkb"] / max(r["wms"], 1)
+                a["r"][r["round"]] = r["rkb"] / max(r["rms"], 1)
+                a["compr"].append(r["compr"])
+                a["mem"].append(r["mem"])
+        if al or any(r["kind"] == "algo_skip" for r in recs):
+            ao = {"cases": {}, "skipped": [r["case"] for r in recs if r["kind"] == "algo_skip"],
+                  "mib": next((r["mib"] for r in recs if r["kind"] == "algo"), None)}
+            for case, drvs in al.items():
+                o = {drv: {"write_kib_per_ms": stat(a["w"]), "read_kib_per_ms": stat(a["r"]),
+                           "compr": med(a["compr"]), "mem": med(a["mem"]),
+                           "compr_values": sorted(set(a["compr"]))} for drv, a in drvs.items()}
+                if "rs" in drvs and "c" in drvs:
+                    o["write_ours_over_c"] = ratio_stat(drvs["rs"]["w"], drvs["c"]["w"])
+                    o["read_ours_over_c"] = ratio_stat(drvs["rs"]["r"], drvs["c"]["r"])
+                    o["same_compr"] = o["rs"]["compr_values"] == o["c"]["compr_values"]
+                ao["cases"][case] = o
+            bres["algos"] = ao
         res["boots"][b["name"]] = bres
 
     # Matrix completeness: every (ds, jobs, wl) needs all drivers of its boot.
@@ -565,6 +588,25 @@ def write_markdown(d, res):
                     L.append(f"\n{what} speed ours/C (C time / our time): {o['ratio']:.3f} ({o['min']:.3f}-{o['max']:.3f})"
                              f"{' **behind**' if o['ratio'] < 0.995 else ''}")
             L.append("")
+    for name in ("det", "det-debian"):
+        a = (res["boots"].get(name) or {}).get("algos")
+        if not a:
+            continue
+        L.append(f"## Algorithms with parameters ({name}): {a['mib']} MiB of the real-data set "
+                 "written, then read back\n")
+        L.append("| case | write ours/C (range) | read ours/C (range) | compr_data_size ours | C | mem_used_total ours | C |")
+        L.append("|---|---|---|---|---|---|---|")
+        for case, o in a["cases"].items():
+            if "write_ours_over_c" not in o:
+                continue
+            w, r = o["write_ours_over_c"], o["read_ours_over_c"]
+            L.append(f"| {case} | {w['ratio']:.3f} ({w['min']:.3f}-{w['max']:.3f}) | "
+                     f"{r['ratio']:.3f} ({r['min']:.3f}-{r['max']:.3f}) | {o['rs']['compr']:.0f} | "
+                     f"{o['c']['compr']:.0f}{'' if o['same_compr'] else ' **differs**'} | "
+                     f"{o['rs']['mem']:.0f} | {o['c']['mem']:.0f} |")
+        if a["skipped"]:
+            L.append(f"\nNot run (not in this kernel's C zram): {', '.join(a['skipped'])}")
+        L.append("")
     if res["problems"]:
         L.append("## PROBLEMS: this run is not complete\n")
         for p in res["problems"]:
@@ -624,6 +666,13 @@ def write_markdown(d, res):
                      f"C {w['c']['wb_ms']['median']:.0f} ms, speed ours/C {w['wb_ours_speed_over_c']['ratio']:.3f}; "
                      f"read-back ours {w['rs']['rd_ms']['median']:.0f} ms, C {w['c']['rd_ms']['median']:.0f} ms, "
                      f"speed ours/C {w['rd_ours_speed_over_c']['ratio']:.3f}")
+    for name in ("det", "det-debian"):
+        a = (res["boots"].get(name) or {}).get("algos")
+        if a and a["cases"]:
+            parts = [f"{case} {o['write_ours_over_c']['ratio']:.3f}/{o['read_ours_over_c']['ratio']:.3f}"
+                     f"{'' if o['same_compr'] else ' (sizes differ)'}"
+                     for case, o in a["cases"].items() if "write_ours_over_c" in o]
+            S.append(f"algorithms ({name}), write/read speed ours/C: " + ", ".join(parts))
     deb = res["boots"].get("det-debian")
     if deb and deb["fio"]:
         rat = [row["ours_over_c"]["ratio"] for row in deb["fio"] if "ours_over_c" in row]

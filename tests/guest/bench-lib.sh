@@ -15,10 +15,12 @@
 #   sizes=256M:1G:4G:8G disksizes for the sparse metadata cost (bench-mem)
 #   swapmib=96 swaplimit=24  swap workload: MiB touched, cgroup limit (MiB)
 #   wbmib=64            MiB written back and read back (bench-wb)
+#   algomib=8           MiB of real data per algorithm case (bench-algos)
 
 B_ALG=lz4 B_DISKSIZE=512M B_SIZE=128 B_RUNTIME=2 B_ROUNDS=3
 B_DS=0:50:75:real B_JOBS=1 B_WL=seqwrite:seqread:randread:randwrite:randrw
 B_DRIVERS=rs:c B_SIZES=256M:1G:4G:8G B_SWAPMIB=96 B_SWAPLIMIT=24 B_WBMIB=64
+B_ALGOMIB=8
 for a in $ZRS_ARGS; do
 	case $a in
 	alg=*) B_ALG=${a#*=} ;;
@@ -34,6 +36,7 @@ for a in $ZRS_ARGS; do
 	swapmib=*) B_SWAPMIB=${a#*=} ;;
 	swaplimit=*) B_SWAPLIMIT=${a#*=} ;;
 	wbmib=*) B_WBMIB=${a#*=} ;;
+	algomib=*) B_ALGOMIB=${a#*=} ;;
 	esac
 done
 NCPU=$(nproc)
