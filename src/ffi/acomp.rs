@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! A synchronous crypto acomp transform with its request.
+//! A crypto acomp transform with its request: a synchronous
+//! implementation, or an asynchronous one (a hardware compressor's), whose
+//! requests are waited for.
 
 use super::bindings as b;
 use kernel::error::to_result;
 use kernel::prelude::*;
 
-/// Whether the crypto API has a synchronous compressor `name`. Looking it up
+/// Whether the crypto API has a compressor `name`. Looking it up
 /// loads its module if needed (through `modprobe`): never call this, or
 /// anything that allocates a transform for an algorithm not yet pinned,
 /// with the CPU-hotplug lock held.
@@ -47,7 +49,8 @@ impl Acomp {
         let mut dlen = u32::try_from(dst.len()).map_err(|_| EINVAL)?;
         // SAFETY: `req` is valid (type invariant) and used by us alone
         // (`&mut self`); `src` and `dst` are valid for `slen`/`dlen` bytes
-        // for the whole synchronous call; `dlen` is a valid out-pointer.
+        // until the call returns, which for an asynchronous implementation
+        // is after its completion; `dlen` is a valid out-pointer.
         let ret = unsafe {
             b::zrs_acomp_run(
                 self.req,

@@ -188,51 +188,68 @@ int zrs_cpuhp_setup_multi(const char *name,
 
 /* ---- crypto acomp ---- */
 
-/* crypto_has_acomp (static inline). Synchronous implementations only
- * (mask CRYPTO_ALG_ASYNC): the I/O path waits for nothing. Looking an
- * algorithm up loads its module if needed. */
+/* crypto_has_acomp (static inline). Synchronous and asynchronous
+ * implementations alike (hardware compressors register asynchronous
+ * ones). Looking an algorithm up loads its module if needed. */
 bool zrs_acomp_has(const char *name)
 {
-	return crypto_has_acomp(name, 0, CRYPTO_ALG_ASYNC);
+	return crypto_has_acomp(name, 0, 0);
 }
 
-/* acomp_request_alloc and acomp_request_set_callback (static inlines). */
+/* acomp_request_alloc, acomp_request_set_callback and crypto_init_wait
+ * (static inlines): a request that completes into a crypto_wait of its
+ * own, which zrs_acomp_run waits on for an asynchronous implementation. */
 int zrs_acomp_new(const char *name, int node, struct crypto_acomp **tfm,
 		  struct acomp_req **req)
 {
-	*tfm = crypto_alloc_acomp_node(name, 0, CRYPTO_ALG_ASYNC, node);
+	struct crypto_wait *wait = kmalloc_node(sizeof(*wait), GFP_KERNEL, node);
+
+	if (!wait)
+		return -ENOMEM;
+	crypto_init_wait(wait);
+	*tfm = crypto_alloc_acomp_node(name, 0, 0, node);
 	if (IS_ERR(*tfm)) {
 		int ret = PTR_ERR(*tfm);
 
 		*tfm = NULL;
+		kfree(wait);
 		return ret;
 	}
 	*req = acomp_request_alloc(*tfm);
 	if (!*req) {
 		crypto_free_acomp(*tfm);
 		*tfm = NULL;
+		kfree(wait);
 		return -ENOMEM;
 	}
-	acomp_request_set_callback(*req, 0, NULL, NULL);
+	acomp_request_set_callback(*req, CRYPTO_TFM_REQ_MAY_BACKLOG, crypto_req_done, wait);
 	return 0;
 }
 
 /* acomp_request_free (static inline). */
 void zrs_acomp_free(struct crypto_acomp *tfm, struct acomp_req *req)
 {
+	struct crypto_wait *wait = req->base.data;
+
 	acomp_request_free(req);
 	crypto_free_acomp(tfm);
+	kfree(wait);
 }
 
-/* acomp_request_set_{src,dst}_nondma (static inlines) and the call. */
+/* acomp_request_set_{src,dst}_dma and crypto_wait_req (static inlines):
+ * the buffers are in the kernel's linear map (kmalloc, kmap_local), so an
+ * implementation may map them for DMA; an asynchronous one is waited for
+ * (the caller may sleep). */
 int zrs_acomp_run(struct acomp_req *req, bool compress, const void *src,
 		  unsigned int slen, void *dst, unsigned int *dlen)
 {
+	struct crypto_wait *wait = req->base.data;
 	int ret;
 
-	acomp_request_set_src_nondma(req, src, slen);
-	acomp_request_set_dst_nondma(req, dst, *dlen);
+	acomp_request_set_src_dma(req, src, slen);
+	acomp_request_set_dst_dma(req, dst, *dlen);
 	ret = compress ? crypto_acomp_compress(req) : crypto_acomp_decompress(req);
+	ret = crypto_wait_req(ret, wait);
 	*dlen = req->dlen;
 	return ret;
 }

@@ -113,3 +113,9 @@ readback4() { # label
 	dd if=/dev/zram0 of=/tmp/r bs=1M count=4 iflag=direct 2>/dev/null || fail "$1: read ($ZRS_DRIVER)"
 	cmp -s /tmp/d /tmp/r || fail "$1: data read back differs ($ZRS_DRIVER)"
 }
+
+# With ZRS_ASYNC=1 (NAME@async), the algorithm tests use this in place of
+# their own: "842", which zrs_async_acomp registers as an asynchronous
+# acomp implementation above the generic one. The guest's init fails the
+# test if no request went through it.
+ASYNC_ALGO=842

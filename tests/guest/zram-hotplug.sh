@@ -9,7 +9,9 @@
 . ./lib.sh
 [ "$(nproc --all 2>/dev/null || ls -d /sys/devices/system/cpu/cpu[0-9]* | wc -l)" -ge 2 ] || skip "needs at least 2 CPUs"
 zram_load num_devices=2
-echo lz4 > /sys/block/zram0/comp_algorithm
+# zram-hotplug@async: the asynchronous test algorithm on device 0.
+alg0=lz4; [ "${ZRS_ASYNC:-0}" = 1 ] && alg0=$ASYNC_ALGO
+echo $alg0 > /sys/block/zram0/comp_algorithm || fail "comp_algorithm $alg0"
 echo 128M > /sys/block/zram0/disksize || fail "disksize zram0"
 
 cp /tests/lib.sh /tmp/lib.sh

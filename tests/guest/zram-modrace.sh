@@ -14,14 +14,19 @@ ok_errno=" OK ENOENT ENODEV EBUSY EINVAL ENOSPC EIO "
 rm -f /tmp/race.stop /tmp/race.bad
 modprobe brd rd_nr=3 rd_size=8192 || fail "modprobe brd"
 
+# zram-modrace@async: the devices compress with the asynchronous test
+# algorithm, so module removal races requests completing from its
+# workqueue.
+alg=lz4 alg2=lzo-rle pre=
+[ "${ZRS_ASYNC:-0}" = 1 ] && alg=$ASYNC_ALGO alg2=$ASYNC_ALGO pre="comp_algorithm $ASYNC_ALGO"
 writer() { # device id
 	local n=0 r f v op round=0
 	while [ ! -e /tmp/race.stop ]; do
 		round=$((round + 1))
-		for op in "backing_dev /dev/ram$1" "recomp_algorithm algo=lzo" \
-			"disksize 8M" "comp_algorithm lz4" "mem_limit 4M" "data" \
+		for op in "backing_dev /dev/ram$1" "recomp_algorithm algo=lzo" ${pre:+"$pre"} \
+			"disksize 8M" "comp_algorithm $alg" "mem_limit 4M" "data" \
 			"idle all" "writeback huge" "recompress type=idle" "writeback idle" \
-			"state" "reset 1" "comp_algorithm lzo-rle" "disksize 4M" "reset 1"; do
+			"state" "reset 1" "comp_algorithm $alg2" "disksize 4M" "reset 1"; do
 			case $op in
 			data)	# Opening the disk holds the module (rmmod fails with
 				# EBUSY meanwhile): only every third round.
