@@ -65,9 +65,9 @@ pub(crate) struct LibDict {
     zstd: Option<Arc<ZstdDict>>,
 }
 
-// SAFETY: after `new`, the loaded stream is only read (copied into a
-// stream's own work memory); its pointers point into `data`, which is
-// immutable and shared.
+// SAFETY: once `CompLib::dict` has made it, the loaded stream is only
+// read (copied into a stream's own work memory); its pointers point into
+// `data`, which is immutable and shared.
 unsafe impl Send for LibDict {}
 // SAFETY: as above.
 unsafe impl Sync for LibDict {}

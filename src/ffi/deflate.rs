@@ -7,6 +7,7 @@
 use super::bindings as b;
 use core::mem::MaybeUninit;
 use kernel::alloc::KVVec;
+use kernel::ffi::c_int;
 use kernel::prelude::*;
 
 /// A zeroed `z_stream_s` on the heap: zlib's state points back to it, so
@@ -84,46 +85,74 @@ impl DeflateWork {
     /// Compress `src` into `dst`; the compressed length. `EINVAL` when it
     /// does not fit.
     pub(crate) fn compress(&mut self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
-        let c = &mut *self.c;
-        // SAFETY: `c` is set up (type invariant).
-        if unsafe { b::zlib_deflateReset(c) } != b::ZRS_Z_OK {
-            return Err(EINVAL);
-        }
-        c.next_in = src.as_ptr();
-        c.avail_in = src.len();
-        c.next_out = dst.as_mut_ptr();
-        c.avail_out = dst.len();
-        // SAFETY: the buffers are valid for the lengths set just above,
-        // which bound what zlib reads and writes; zlib only reads `src`.
-        if unsafe { b::zlib_deflate(c, b::ZRS_Z_FINISH) } != b::ZRS_Z_STREAM_END {
-            return Err(EINVAL);
-        }
-        match c.total_out {
-            n if n <= dst.len() => Ok(n),
-            _ => Err(EINVAL),
+        // SAFETY: `c` was set up by `zlib_deflateInit2` (type invariant),
+        // as these two functions need.
+        unsafe {
+            pass(
+                &mut self.c,
+                b::zlib_deflateReset,
+                b::zlib_deflate,
+                b::ZRS_Z_FINISH,
+                src,
+                dst,
+            )
         }
     }
 
     /// Decompress `src` into `dst`; the decompressed length. `EINVAL` for
     /// corrupt or truncated input.
     pub(crate) fn decompress(&mut self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
-        let d = &mut *self.d;
-        // SAFETY: `d` is set up (type invariant).
-        if unsafe { b::zlib_inflateReset(d) } != b::ZRS_Z_OK {
-            return Err(EINVAL);
+        // SAFETY: `d` was set up by `zlib_inflateInit2` (type invariant),
+        // as these two functions need.
+        unsafe {
+            pass(
+                &mut self.d,
+                b::zlib_inflateReset,
+                b::zlib_inflate,
+                b::ZRS_Z_SYNC_FLUSH,
+                src,
+                dst,
+            )
         }
-        d.next_in = src.as_ptr();
-        d.avail_in = src.len();
-        d.next_out = dst.as_mut_ptr();
-        d.avail_out = dst.len();
-        // SAFETY: as for `compress`.
-        if unsafe { b::zlib_inflate(d, b::ZRS_Z_SYNC_FLUSH) } != b::ZRS_Z_STREAM_END {
-            return Err(EINVAL);
-        }
-        match d.total_out {
-            n if n <= dst.len() => Ok(n),
-            _ => Err(EINVAL),
-        }
+    }
+}
+
+/// The zlib call that resets a stream, and the one that runs it.
+type Reset = unsafe extern "C" fn(b::z_streamp) -> c_int;
+type Step = unsafe extern "C" fn(b::z_streamp, c_int) -> c_int;
+
+/// One page through `z`, as the C backend does it: `reset`, point the
+/// stream at `src` and `dst`, run `step` with `flush`, which must end the
+/// stream; the bytes it wrote.
+///
+/// # Safety
+///
+/// `z` was set up for `reset` and `step` (deflate's or inflate's).
+unsafe fn pass(
+    z: &mut b::z_stream_s,
+    reset: Reset,
+    step: Step,
+    flush: c_int,
+    src: &[u8],
+    dst: &mut [u8],
+) -> Result<usize> {
+    // SAFETY: `z` is set up for `reset` (the caller's guarantee).
+    if unsafe { reset(z) } != b::ZRS_Z_OK {
+        return Err(EINVAL);
+    }
+    z.next_in = src.as_ptr();
+    z.avail_in = src.len();
+    z.next_out = dst.as_mut_ptr();
+    z.avail_out = dst.len();
+    // SAFETY: `z` is set up for `step` (the caller's guarantee); the
+    // buffers are valid for the lengths set just above, which bound what
+    // zlib reads and writes; zlib only reads `src`.
+    if unsafe { step(z, flush) } != b::ZRS_Z_STREAM_END {
+        return Err(EINVAL);
+    }
+    match z.total_out {
+        n if n <= dst.len() => Ok(n),
+        _ => Err(EINVAL),
     }
 }
 
