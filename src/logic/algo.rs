@@ -136,11 +136,8 @@ pub struct Params<'a> {
 pub fn parse_params(input: &[u8]) -> Result<Params<'_>, super::parse::ParseError> {
     use super::parse::{kstrtoint, ParseError};
     let mut p = Params::default();
-    for (key, val) in super::parse::args(input) {
-        let val = match val {
-            Some(v) if !v.is_empty() => v,
-            _ => return Err(ParseError::Invalid),
-        };
+    for (key, val) in super::parse::kv_args(input) {
+        let val = val.ok_or(ParseError::Invalid)?;
         match key {
             b"priority" => p.priority = Some(kstrtoint(val, 10)?),
             b"level" => p.level = Some(kstrtoint(val, 10)?),

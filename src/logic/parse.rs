@@ -223,6 +223,12 @@ pub fn args(input: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
     })
 }
 
+/// `args()` as the C zram's attributes read them: an empty value is no
+/// value (C tests `!val || !*val`).
+pub fn kv_args(input: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+    args(input).map(|(key, val)| (key, val.filter(|v| !v.is_empty())))
+}
+
 /// `sysfs_streq()`: equal, ignoring one trailing newline on either side.
 pub fn sysfs_streq(a: &[u8], b: &[u8]) -> bool {
     let a = a.strip_suffix(b"\n").unwrap_or(a);

@@ -7,7 +7,7 @@
 
 use core::fmt::{self, Write};
 
-use super::parse::{kstrtoint, kstrtoull, sysfs_streq, ParseError};
+use super::parse::{kstrtoint, kstrtoull, kv_args, sysfs_streq, ParseError};
 use super::slot::{Attr, HUGE, IDLE, INCOMPRESSIBLE, SAME, WB};
 
 /// Writeback selects huge slots.
@@ -29,12 +29,6 @@ pub const PP_BUCKET_BYTES: usize = 64;
 /// `kstrtouint()`.
 pub fn kstrtouint(s: &[u8], base: u32) -> Result<u32, ParseError> {
     u32::try_from(kstrtoull(s, base)?).map_err(|_| ParseError::Range)
-}
-
-/// `key[=value]` arguments as `next_arg()` splits them; the value is
-/// `None` when there is no `=` or nothing after it (C tests `!val || !*val`).
-fn args(input: &[u8]) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
-    super::parse::args(input).map(|(key, val)| (key, val.filter(|v| !v.is_empty())))
 }
 
 /// A writeback mode name (`idle`, `huge`, `huge_idle`, `incompressible`).
@@ -61,7 +55,7 @@ pub fn parse_writeback(
     mut scan: impl FnMut(u32, u64, u64),
 ) -> Result<(), ParseError> {
     let (mut lo, mut hi, mut mode) = (0u64, nr_pages, 0u32);
-    for (key, val) in args(input) {
+    for (key, val) in kv_args(input) {
         let val = match val {
             // The legacy form: a bare mode name.
             None => {
@@ -143,7 +137,7 @@ pub fn parse_recompress(input: &[u8]) -> Result<Recompress<'_>, ParseError> {
         algo: None,
         priority: None,
     };
-    for (key, val) in args(input) {
+    for (key, val) in kv_args(input) {
         let val = val.ok_or(ParseError::Invalid)?;
         match key {
             b"type" => {
@@ -184,7 +178,7 @@ pub fn recomp_selects(mode: u32, prio: u32, a: Attr) -> bool {
 /// priority (1 if not given), range-checked against `max_comps`.
 pub fn parse_recomp_algorithm(input: &[u8], max_comps: i32) -> Result<(&[u8], i32), ParseError> {
     let (mut algo, mut prio) = (None, 1);
-    for (key, val) in args(input) {
+    for (key, val) in kv_args(input) {
         let val = val.ok_or(ParseError::Invalid)?;
         match key {
             b"algo" => algo = Some(val),
