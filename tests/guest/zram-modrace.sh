@@ -16,9 +16,12 @@ modprobe brd rd_nr=3 rd_size=8192 || fail "modprobe brd"
 
 # zram-modrace@async: the devices compress with the asynchronous test
 # algorithm, so module removal races requests completing from its
-# workqueue.
-alg=lz4 alg2=lzo-rle pre=
-[ "${ZRS_ASYNC:-0}" = 1 ] && alg=$ASYNC_ALGO alg2=$ASYNC_ALGO pre="comp_algorithm $ASYNC_ALGO"
+# workqueue. Data goes in every round then, each load stays 3 s before the
+# next rmmod (on the debug kernel under TCG a writer may otherwise never
+# see its device with data), and the module must still compress with it
+# after the race.
+alg=lz4 alg2=lzo-rle pre= every=3 gap=0
+[ "${ZRS_ASYNC:-0}" = 1 ] && alg=$ASYNC_ALGO alg2=$ASYNC_ALGO pre="comp_algorithm $ASYNC_ALGO" every=1 gap=3
 writer() { # device id
 	local n=0 r f v op round=0
 	while [ ! -e /tmp/race.stop ]; do
@@ -29,8 +32,9 @@ writer() { # device id
 			"state" "reset 1" "comp_algorithm $alg2" "disksize 4M" "reset 1"; do
 			case $op in
 			data)	# Opening the disk holds the module (rmmod fails with
-				# EBUSY meanwhile): only every third round.
-				[ $((round % 3)) = 0 ] || continue
+				# EBUSY meanwhile): every third round, every round
+				# with @async.
+				[ $((round % every)) = 0 ] || continue
 				# Through an fd opened without O_CREAT: while the
 				# module is out there is no /dev/zramN, and dd must
 				# not leave a regular file in its place for the next
@@ -82,6 +86,7 @@ while now=$(date +%s); [ $now -lt $((start + secs)) ] ||
 		busy=$((busy + 1))
 	fi
 	modprobe $M num_devices=3 2>/dev/null
+	sleep $gap
 done
 touch /tmp/race.stop
 wait
@@ -89,13 +94,20 @@ ops=0
 for f in /tmp/race.w0 /tmp/race.w1 /tmp/race.w2 /tmp/race.ctl; do
 	[ -e $f ] && ops=$((ops + $(cat $f)))
 done
+racereq=
+[ -e /sys/module/zrs_async_acomp ] &&
+	racereq=" race_requests=$(cat /sys/module/zrs_async_acomp/parameters/completed)"
 [ -s /tmp/race.bad ] && fail "unexpected errno: $(sort /tmp/race.bad | uniq -c | head -5 | tr '\n' '|')"
+[ "$racereq" = " race_requests=0" ] && fail "no request through $alg during the race"
 [ $cycles -ge 2 ] || fail "only $cycles unload cycles in $(( $(date +%s) - start ))s"
 rmmod $M 2>/dev/null
-modprobe $M && echo 64M > /sys/block/zram0/disksize || fail "module unusable after the race"
+modprobe $M && echo $alg > /sys/block/zram0/comp_algorithm &&
+	echo 64M > /sys/block/zram0/disksize || fail "module unusable after the race"
+dd if=/tmp/d of=/dev/zram0 bs=64k oflag=direct 2>/dev/null &&
+	cmp -n 32768 /tmp/d /dev/zram0 || fail "data through $alg corrupted after the race"
 zram_unload
 for f in /dev/zram*; do
 	[ -e "$f" ] && [ ! -b "$f" ] && fail "$f is not a block device after the race"
 done
-emit "driver=$M cycles=$cycles refused=$busy ops=$ops"
+emit "driver=$M cycles=$cycles refused=$busy ops=$ops$racereq"
 log "ok ($M): $cycles rmmod/modprobe cycles ($busy refused), $ops sysfs operations, all with clean errno"
