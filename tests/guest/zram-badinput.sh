@@ -76,17 +76,23 @@ priority=4 level=1
 foo=bar
 CORPUS
 }
-# Device state that no bad write may change, into $SNAP: read with bash
-# builtins only (no process per check: the corpus is a few thousand writes).
+# One zrs-write serves every write and state read of the corpus (a few
+# thousand writes: a process per write took most of the test's time).
+coproc ZW { zrs-write -s; }
+zw() { # file value -> $r, the write's errno as zrs-write -n gives it
+	printf 'w %s\n%s\n' "$1" "$2" >&"${ZW[1]}"
+	IFS= read -r r <&"${ZW[0]}" || fail "zrs-write -s died"
+}
+zw /nonexistent x
+[ "$r" = ENOENT ] || fail "zrs-write -s answers '$r' for a missing file"
+# Device state that no bad write may change, into $SNAP (files that do not
+# exist add nothing).
+snapfiles=$(for f in initstate disksize comp_algorithm mm_stat backing_dev \
+	recomp_algorithm writeback_limit writeback_limit_enable \
+	writeback_batch_size compressed_writeback bd_stat; do echo $d/$f; done | xargs)
 snapshot() {
-	local f l
-	SNAP=
-	for f in initstate disksize comp_algorithm mm_stat backing_dev \
-		recomp_algorithm writeback_limit writeback_limit_enable \
-		writeback_batch_size compressed_writeback bd_stat; do
-		[ -e $d/$f ] || continue
-		while IFS= read -r l; do SNAP+="$l|"; done < $d/$f
-	done
+	printf 'r %s\n' "$snapfiles" >&"${ZW[1]}"
+	IFS= read -r SNAP <&"${ZW[0]}" || fail "zrs-write -s died"
 }
 
 restore() { # wanted state
@@ -112,7 +118,7 @@ run_corpus() { # driver state(uninit|init) -> writes "attr|value|errno" lines
 	snapshot; base=$SNAP
 	for attr in $attrs; do
 		while IFS= read -r v; do
-			r=$(zrs-write -n "$d/$attr" "$v")
+			zw "$d/$attr" "$v"
 			seen=
 			# What an accepted algorithm write selected (quotes included).
 			case $r.$attr in
@@ -131,7 +137,8 @@ run_corpus() { # driver state(uninit|init) -> writes "attr|value|errno" lines
 		done < <(corpus; [ "${kvattrs/ $attr /}" != "$kvattrs" ] && kvcorpus)
 	done
 	for v in "" -1 abc 99999999999 4294967296 "\xff" 7 "1 1"; do
-		echo "$2|hot_remove|$v|$(zrs-write -n /sys/class/zram-control/hot_remove "$v")"
+		zw /sys/class/zram-control/hot_remove "$v"
+		echo "$2|hot_remove|$v|$r"
 	done
 }
 
