@@ -30,7 +30,7 @@ if [ ! -f "$stage/.done" ]; then
 	# Real tools shadow busybox applets of the same name (PATH order).
 	tools=(/usr/bin/bash /usr/sbin/zramctl /usr/sbin/mkswap /usr/sbin/swapon
 		/usr/sbin/swapoff /usr/sbin/blkid /usr/sbin/losetup /usr/sbin/blkdiscard /usr/bin/fio
-		/usr/sbin/mke2fs /usr/sbin/e2fsck /usr/bin/kmod /usr/bin/taskset
+		/usr/sbin/mke2fs /usr/sbin/e2fsck /usr/bin/kmod /usr/bin/taskset /usr/bin/setpriv
 		/usr/bin/stress-ng)
 	for t in "${tools[@]}"; do
 		[ -x "$t" ] || { [ "$t" = /usr/bin/stress-ng ] && continue; die "missing host tool $t"; }

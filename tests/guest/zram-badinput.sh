@@ -72,19 +72,35 @@ level=100
 deflate.winbits=99
 dict=/nonexistent
 dict=/
+dict=/tmp/dict.empty
+dict=/tmp/dict.unreadable
+dict=/tmp/dict.huge
 priority=4 level=1
 foo=bar
 CORPUS
 }
+# Dictionaries algorithm_params must refuse when written: empty, unreadable
+# (mode 000, and the writer below lacks CAP_DAC_OVERRIDE), and over the
+# INT_MAX that both drivers allow (sparse: no memory).
+: > /tmp/dict.empty
+textdata 4096 > /tmp/dict.unreadable
+chmod 000 /tmp/dict.unreadable
+truncate -s 3G /tmp/dict.huge
+[ "$(stat -c %s /tmp/dict.huge)" = 3221225472 ] || fail "cannot make a sparse 3 GiB file"
 # One zrs-write serves every write and state read of the corpus (a few
-# thousand writes: a process per write took most of the test's time).
-coproc ZW { zrs-write -s; }
+# thousand writes: a process per write took most of the test's time). It
+# runs as root without the capabilities that override file modes, as a
+# service that drops them would.
+coproc ZW { setpriv --bounding-set=-dac_override,-dac_read_search zrs-write -s; }
 zw() { # file value -> $r, the write's errno as zrs-write -n gives it
 	printf 'w %s\n%s\n' "$1" "$2" >&"${ZW[1]}"
 	IFS= read -r r <&"${ZW[0]}" || fail "zrs-write -s died"
 }
 zw /nonexistent x
 [ "$r" = ENOENT ] || fail "zrs-write -s answers '$r' for a missing file"
+printf 'r /tmp/dict.unreadable\n' >&"${ZW[1]}"
+IFS= read -r l <&"${ZW[0]}"
+[ -z "$l" ] || fail "zrs-write -s can read a mode 000 file: it kept CAP_DAC_OVERRIDE"
 # Device state that no bad write may change, into $SNAP (files that do not
 # exist add nothing).
 snapfiles=$(for f in initstate disksize comp_algorithm mm_stat backing_dev \
@@ -201,6 +217,13 @@ for v in abc -1 4294967296 1x; do
 done
 [ -s /tmp/state.bad ] && fail "state changed by a failed write: $(head -3 /tmp/state.bad | tr '\n' '|')"
 [ -s /tmp/ptr.bad ] && fail "kernel pointer in: $(cat /tmp/ptr.bad | tr '\n' ' ')"
+# The dictionaries fail where the kernel's file reading fails them, on C
+# too: over 2 GiB at filp_open (no O_LARGEFILE), before kernel_read_file's
+# own INT_MAX check.
+for want in empty:EINVAL unreadable:EACCES huge:EOVERFLOW; do
+	grep -qxF "uninit|algorithm_params|dict=/tmp/dict.${want%:*}|${want#*:}|" /tmp/bad.c ||
+		fail "C zram: dict=/tmp/dict.${want%:*} is not ${want#*:}: $(grep -F "uninit|algorithm_params|dict=/tmp/dict.${want%:*}|" /tmp/bad.c)"
+done
 n=$(wc -l < /tmp/bad.rs)
 if ! cmp -s /tmp/bad.rs /tmp/bad.c; then
 	diff /tmp/bad.c /tmp/bad.rs | head -20
