@@ -96,20 +96,20 @@ zw() { # file value -> $r, the write's errno as zrs-write -n gives it
 	printf 'w %s\n%s\n' "$1" "$2" >&"${ZW[1]}"
 	IFS= read -r r <&"${ZW[0]}" || fail "zrs-write -s died"
 }
+zr() { # files -> $R, their contents as zrs-write -s reads them
+	printf 'r %s\n' "$1" >&"${ZW[1]}"
+	IFS= read -r R <&"${ZW[0]}" || fail "zrs-write -s died"
+}
 zw /nonexistent x
 [ "$r" = ENOENT ] || fail "zrs-write -s answers '$r' for a missing file"
-printf 'r /tmp/dict.unreadable\n' >&"${ZW[1]}"
-IFS= read -r l <&"${ZW[0]}"
-[ -z "$l" ] || fail "zrs-write -s can read a mode 000 file: it kept CAP_DAC_OVERRIDE"
+zr /tmp/dict.unreadable
+[ -z "$R" ] || fail "zrs-write -s can read a mode 000 file: it kept CAP_DAC_OVERRIDE"
 # Device state that no bad write may change, into $SNAP (files that do not
 # exist add nothing).
 snapfiles=$(for f in initstate disksize comp_algorithm mm_stat backing_dev \
 	recomp_algorithm writeback_limit writeback_limit_enable \
 	writeback_batch_size compressed_writeback bd_stat; do echo $d/$f; done | xargs)
-snapshot() {
-	printf 'r %s\n' "$snapfiles" >&"${ZW[1]}"
-	IFS= read -r SNAP <&"${ZW[0]}" || fail "zrs-write -s died"
-}
+snapshot() { zr "$snapfiles"; SNAP=$R; }
 
 restore() { # wanted state
 	local st

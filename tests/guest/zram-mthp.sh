@@ -14,10 +14,8 @@ T=/sys/kernel/mm/transparent_hugepage
 [ "$(cat /sys/module/zswap/parameters/enabled 2>/dev/null || echo N)" = N ] ||
 	skip "zswap enabled: large folios would not reach the device"
 st=$T/hugepages-64kB/stats
-counters() { # -> "swpout swpout_fallback swpin swpin_fallback nrswpout pswpout pswpin"
-	echo "$(cat $st/swpout) $(cat $st/swpout_fallback) $(cat $st/swpin)" \
-		"$(cat $st/swpin_fallback)" \
-		"$(awk '$1 == "nrswpout" || $1 == "pswpout" || $1 == "pswpin" { printf "%s ", $2 }' /proc/vmstat)"
+counters() { # -> "swpout swpout_fallback swpin swpin_fallback"
+	cat $st/swpout $st/swpout_fallback $st/swpin $st/swpin_fallback | xargs
 }
 echo never > $T/enabled
 echo always > $T/hugepages-64kB/enabled
@@ -29,10 +27,10 @@ echo +memory > /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null
 mkdir -p /sys/fs/cgroup/zrs
 [ -e /sys/fs/cgroup/zrs/memory.max ] || skip "no memory cgroup controller"
 echo 32M > /sys/fs/cgroup/zrs/memory.max
-read -r out0 fb0 in0 infb0 _ < <(counters)
+read -r out0 fb0 in0 infb0 < <(counters)
 sh -c 'echo $$ > /sys/fs/cgroup/zrs/cgroup.procs && exec zrs-memtest 64 2' > /tmp/memtest.out
 rc=$?
-read -r out1 fb1 in1 infb1 _ < <(counters)
+read -r out1 fb1 in1 infb1 < <(counters)
 cat /tmp/memtest.out
 echo "hugepages-64kB: swpout $((out1 - out0)) (fallback $((fb1 - fb0))), swpin $((in1 - in0)) (fallback $((infb1 - infb0)))"
 echo "mm_stat: $(cat /sys/block/zram0/mm_stat)"
