@@ -11,3 +11,4 @@ pub mod parse;
 pub mod post;
 pub mod slot;
 pub mod stats;
+pub mod unit;

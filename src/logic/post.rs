@@ -8,7 +8,7 @@
 use core::fmt::{self, Write};
 
 use super::parse::{kstrtoint, kstrtoull, kv_args, sysfs_streq, ParseError};
-use super::slot::{Attr, HUGE, IDLE, INCOMPRESSIBLE, SAME, WB};
+use super::slot::{Attr, HUGE, IDLE, INCOMPRESSIBLE, SAME, UNIT, WB};
 
 /// Writeback selects huge slots.
 pub const WB_HUGE: u32 = 1 << 0;
@@ -232,7 +232,7 @@ pub fn write_block_state(w: &mut impl Write, index: usize, a: Attr) -> fmt::Resu
     let flag = |f: u32, c: char| if a.test(f) { c } else { '.' };
     writeln!(
         w,
-        "{:12} {:12}.{:06} {}{}{}{}{}{}",
+        "{:12} {:12}.{:06} {}{}{}{}{}{}{}",
         index,
         a.ac_time(),
         0,
@@ -242,6 +242,8 @@ pub fn write_block_state(w: &mut impl Write, index: usize, a: Attr) -> fmt::Resu
         flag(IDLE, 'i'),
         if a.prio() != 0 { 'r' } else { '.' },
         flag(INCOMPRESSIBLE, 'n'),
+        // Only unit members (unit_size, ours) get a seventh column.
+        if a.test(UNIT) { "u" } else { "" },
     )
 }
 

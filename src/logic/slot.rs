@@ -35,6 +35,10 @@ pub const INCOMPRESSIBLE: u32 = FLAG_SHIFT + 6;
 /// First of the two bits of the compression priority.
 pub const PRIO_SHIFT: u32 = FLAG_SHIFT + 7;
 const PRIO_MASK: u64 = 0x3;
+/// Member of a unit: the handle and size fields hold one of its chunks.
+pub const UNIT: u32 = FLAG_SHIFT + 9;
+/// Member of a unit whose page is live (read, not yet freed or rewritten).
+pub const ULIVE: u32 = FLAG_SHIFT + 10;
 const SIZE_MASK: u64 = (1 << FLAG_SHIFT) - 1;
 const ACTIME_SHIFT: u32 = 32;
 
@@ -103,8 +107,12 @@ impl Attr {
         Attr(self.0 & (1 << LOCK))
     }
 
-    /// Whether the slot holds data (compressed, same-filled or written back).
+    /// Whether the slot holds data (compressed, same-filled, written back,
+    /// or a live page of a unit).
     pub fn allocated(self) -> bool {
+        if self.test(UNIT) {
+            return self.test(ULIVE);
+        }
         self.size() != 0 || self.test(SAME) || self.test(WB)
     }
 }

@@ -48,6 +48,19 @@ pub fn write_mm_stat(w: &mut impl Write, s: &MmStat) -> fmt::Result {
     )
 }
 
+/// `unit_stat` (ours, for `unit_size`), in `io_stat`'s format: units
+/// stored now, units written (since the device was initialised), page
+/// reads that decompressed a whole unit, units split into pages, and unit
+/// writes stored as pages (poorly compressible, or no memory for the
+/// chunks).
+pub fn write_unit_stat(w: &mut impl Write, s: [u64; 5]) -> fmt::Result {
+    writeln!(
+        w,
+        "{:>8} {:>8} {:>8} {:>8} {:>8}",
+        s[0], s[1], s[2], s[3], s[4]
+    )
+}
+
 /// `"%8llu %8llu 0 %8llu\n"`: failed reads, failed writes, (a retired field
 /// that is always 0), slots freed by discard and swap notifications.
 pub fn write_io_stat(

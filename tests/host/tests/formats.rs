@@ -39,6 +39,18 @@ fn mm_stat_matches_c() {
 }
 
 #[test]
+fn unit_stat() {
+    assert_eq!(
+        render(|w| stats::write_unit_stat(w, [0; 5])),
+        "       0        0        0        0        0\n"
+    );
+    assert_eq!(
+        render(|w| stats::write_unit_stat(w, [12, 3, 45, 6, 123456789])),
+        "      12        3       45        6 123456789\n"
+    );
+}
+
+#[test]
 fn io_and_debug_stat_match_c() {
     assert_eq!(
         render(|w| stats::write_io_stat(w, 0, 0, 0)),
