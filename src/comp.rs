@@ -118,26 +118,53 @@ impl Codec {
 /// One CPU's compression state.
 pub(crate) struct Stream {
     codec: Codec,
-    /// Compression output: two pages, for output larger than the input.
+    /// Compression output: twice the largest input (a page, or a unit),
+    /// for output larger than the input; a unit's chunks are gathered here
+    /// to be decompressed.
     pub(crate) buf: KVec<u8>,
     /// Where zsmalloc copies an object that spans two pages.
     pub(crate) local: KVec<u8>,
     /// A whole page for partial-page I/O (read-modify-write).
     pub(crate) scratch: KVec<u8>,
+    /// A whole unit, decompressed, for reads of some of its pages (empty
+    /// with units off).
+    pub(crate) unit: KVec<u8>,
 }
 
 impl Stream {
     fn new(set: &StreamSet, node: i32) -> Result<Self> {
         let codec = match set.lib {
-            Some(l) => Codec::Lib(l, l.work(set.dict.as_ref())?),
+            Some(l) => Codec::Lib(l, l.work(set.dict.as_ref(), set.unit)?),
             None => Codec::Crypto(Acomp::new(&set.name, node)?),
         };
+        let unit = if set.unit > PAGE { set.unit } else { 0 };
         Ok(Stream {
             codec,
-            buf: KVec::from_elem(0u8, 2 * PAGE, GFP_KERNEL)?,
+            buf: KVec::from_elem(0u8, 2 * set.unit.max(PAGE), GFP_KERNEL)?,
             local: KVec::from_elem(0u8, PAGE, GFP_KERNEL)?,
             scratch: KVec::from_elem(0u8, PAGE, GFP_KERNEL)?,
+            unit: KVec::from_elem(0u8, unit, GFP_KERNEL)?,
         })
+    }
+
+    /// Compress a whole unit `src` into `buf`; the compressed length.
+    pub(crate) fn compress_unit(&mut self, src: &[u8]) -> Result<usize> {
+        if src.len() != self.unit.len() {
+            return Err(EINVAL);
+        }
+        self.codec.compress(src, &mut self.buf)
+    }
+
+    /// Split borrows for a unit's read: the transform, the gather buffer,
+    /// the local-copy page and the unit buffer.
+    #[inline]
+    pub(crate) fn unit_parts(&mut self) -> (&mut Codec, &mut [u8], &mut [u8], &mut [u8]) {
+        (
+            &mut self.codec,
+            &mut self.buf,
+            &mut self.local,
+            &mut self.unit,
+        )
     }
 
     /// Compress one page into `buf`; the compressed length.
@@ -179,6 +206,8 @@ pub(crate) struct StreamSet {
     name: CString,
     lib: Option<CompLib>,
     dict: Option<Arc<LibDict>>,
+    /// Bytes in a unit (a page with units off).
+    unit: usize,
     streams: CpuSlots<Mutex<Stream>>,
 }
 
@@ -214,9 +243,15 @@ pub(crate) struct Compressor {
 impl Compressor {
     /// Create a compressor for `name` (one of `logic::algo::KNOWN`) with
     /// `params`, which its backend checks first, as C's `setup_params`
-    /// does. Must be called without the CPU-hotplug lock held (it may load
-    /// the algorithm's module).
-    pub(crate) fn new(ms: &Arc<Hotplug>, name: &'static str, params: &CompParams) -> Result<Self> {
+    /// does; its streams compress units of `unit` bytes as well as pages
+    /// when `unit` is over a page. Must be called without the CPU-hotplug
+    /// lock held (it may load the algorithm's module).
+    pub(crate) fn new(
+        ms: &Arc<Hotplug>,
+        name: &'static str,
+        params: &CompParams,
+        unit: usize,
+    ) -> Result<Self> {
         let cname = CString::try_from_fmt(fmt!("{name}"))?;
         // Preload, outside the hotplug lock: may run modprobe.
         if !acomp::available(&cname) {
@@ -247,6 +282,7 @@ impl Compressor {
                 name: cname,
                 lib,
                 dict,
+                unit: unit.max(PAGE),
                 streams,
             },
             GFP_KERNEL,

@@ -44,6 +44,8 @@ struct Config {
     disksize: u64,
     backing: Option<Arc<Backing>>,
     compressed_wb: bool,
+    /// `unit_size` as an order (pages per unit `1 << unit_order`).
+    unit_order: u32,
     wb: WbConfig,
     /// The debugfs directory; taken out (under the lock) and dropped
     /// (without it) on removal, since dropping waits for its readers.
@@ -115,6 +117,7 @@ impl Device {
                     disksize: 0,
                     backing: None,
                     compressed_wb: false,
+                    unit_order: 0,
                     wb: WbConfig {
                         limit_enable: false,
                         limit: 0,
@@ -159,6 +162,7 @@ impl Device {
                 params: &cfg.params,
                 backing: cfg.backing.clone(),
                 compressed_wb: cfg.compressed_wb,
+                unit_order: cfg.unit_order,
             };
             let meta = Meta::new(pages, &name, mc, &self.ms).map_err(|e| match e {
                 MetaError::Alloc(e) => e,
@@ -377,6 +381,16 @@ impl DiskOps for Device {
         let nid = seg.node();
         let (m, buf, chain) = self.meta.for_segment(seg).ok_or(EIO)?;
         m.rw(&self.stats, write, buf, sector, At { now, nid }, chain)
+    }
+
+    /// Whole units of a multi-page segment.
+    fn units(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result<usize> {
+        let nid = seg.node();
+        // Uninitialised: page by page, which fails the bio as it should.
+        let Some((m, buf, _)) = self.meta.for_segment(seg) else {
+            return Ok(0);
+        };
+        m.rw_units(&self.stats, write, buf, sector, At { now, nid })
     }
 
     /// Discard or write-zeroes.

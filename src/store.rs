@@ -8,6 +8,7 @@
 //! slot lock, then a stream.
 
 mod postproc;
+mod unit;
 
 pub(crate) use postproc::WbConfig;
 
@@ -18,7 +19,7 @@ use crate::ffi::slots::{SlotGuard, SlotTable};
 use crate::ffi::zspool::{Handle, ZsPool};
 use crate::logic::algo::NR_COMPS;
 use crate::logic::parse::{PAGE_SHIFT, PAGE_SIZE};
-use crate::logic::slot::{self, HUGE, SAME, WB};
+use crate::logic::slot::{self, HUGE, SAME, UNIT, WB};
 use crate::logic::stats::MmStat;
 use kernel::prelude::*;
 use kernel::sync::atomic::{Atomic, Relaxed};
@@ -68,6 +69,14 @@ pub(crate) struct Stats {
     pub(crate) bd_count: Atomic<u64>,
     pub(crate) bd_reads: Atomic<u64>,
     pub(crate) bd_writes: Atomic<u64>,
+    /// Units (`unit_stat`): stored now; written; page reads that
+    /// decompressed a whole unit; units split into pages; unit writes
+    /// stored as pages.
+    pub(crate) units: Atomic<u64>,
+    pub(crate) unit_writes: Atomic<u64>,
+    pub(crate) unit_page_reads: Atomic<u64>,
+    pub(crate) unit_splits: Atomic<u64>,
+    pub(crate) unit_fallbacks: Atomic<u64>,
 }
 
 impl Stats {
@@ -88,6 +97,11 @@ impl Stats {
             bd_count: Atomic::new(0),
             bd_reads: Atomic::new(0),
             bd_writes: Atomic::new(0),
+            units: Atomic::new(0),
+            unit_writes: Atomic::new(0),
+            unit_page_reads: Atomic::new(0),
+            unit_splits: Atomic::new(0),
+            unit_fallbacks: Atomic::new(0),
         }
     }
 
@@ -108,6 +122,11 @@ impl Stats {
             &self.bd_count,
             &self.bd_reads,
             &self.bd_writes,
+            &self.units,
+            &self.unit_writes,
+            &self.unit_page_reads,
+            &self.unit_splits,
+            &self.unit_fallbacks,
         ] {
             c.store(0, Relaxed);
         }
@@ -162,6 +181,8 @@ pub(crate) struct MetaConfig<'a> {
     pub(crate) params: &'a [CompParams; NR_COMPS],
     pub(crate) backing: Option<Arc<Backing>>,
     pub(crate) compressed_wb: bool,
+    /// `unit_size` as an order: pages per unit `1 << unit_order`.
+    pub(crate) unit_order: u32,
 }
 
 /// Why `Meta::new` failed. The C driver's `disksize_store` returns at once
@@ -184,12 +205,16 @@ impl Meta {
         mc: MetaConfig<'_>,
         ms: &Arc<Hotplug>,
     ) -> Result<Self, MetaError> {
-        let table = SlotTable::new(pages).map_err(MetaError::Alloc)?;
+        let table = SlotTable::new(pages, mc.unit_order).map_err(MetaError::Alloc)?;
         let pool = ZsPool::new(pool_name).map_err(MetaError::Alloc)?;
         let mut comps = [None, None, None, None];
+        // Only the primary algorithm stores units: the others recompress
+        // pages, which a unit becomes first.
+        let mut unit = crate::logic::unit::unit_bytes(mc.unit_order);
         for ((c, algo), params) in comps.iter_mut().zip(mc.algos).zip(mc.params) {
+            let u = core::mem::replace(&mut unit, PAGE);
             if let Some(a) = algo {
-                *c = Some(Compressor::new(ms, a, params).map_err(|e| {
+                *c = Some(Compressor::new(ms, a, params, u).map_err(|e| {
                     pr_err!("Cannot initialise {} compressing backend\n", a);
                     MetaError::Comp(e)
                 })?);
@@ -253,8 +278,13 @@ impl Meta {
         s.pages_compacted = self.pool.pages_compacted();
     }
 
-    /// Free whatever slot `index` holds (caller holds its lock).
+    /// Free whatever slot `index` holds (caller holds its lock). For a
+    /// member of a unit, only its page: the unit goes with its last one.
     pub(crate) fn free_locked(&self, st: &Stats, g: &mut SlotGuard<'_>) {
+        if g.attr().test(UNIT) {
+            self.kill_member(st, g);
+            return;
+        }
         let a = self.release(st, g);
         g.set_handle(0);
         g.set_attr(a);
@@ -262,9 +292,14 @@ impl Meta {
 
     /// Free what the locked slot `g` holds and uncount it; the attribute
     /// word it is to have now (the caller writes it, with the new handle).
+    /// For a member of a unit, that is its chunk: only `drop_group` frees
+    /// members that way, all of a unit's at once.
     #[inline(always)]
     fn release(&self, st: &Stats, g: &SlotGuard<'_>) -> slot::Attr {
         let a = g.attr();
+        if a.test(UNIT) {
+            return self.release_member(st, g);
+        }
         if a.test(WB) {
             // Its huge page was already uncounted when it was written back.
             if let Some(b) = &self.backing {
@@ -331,6 +366,13 @@ impl Meta {
             // Callers read written-back pages with the slot unlocked.
             return Err(EIO);
         }
+        if a.test(UNIT) {
+            // Callers holding a stream deal with units themselves.
+            return match stream {
+                None => self.load_member(g, out),
+                Some(_) => Err(EIO),
+            };
+        }
         if a.test(SAME) || h == 0 {
             crate::ffi::fill_page(out, if a.test(SAME) { h } else { 0 });
             return Ok(());
@@ -390,6 +432,9 @@ impl Meta {
             self.read_backing(st, index, blk, out, chain)?;
             g = self.table.lock(index).ok_or(EIO)?;
         } else {
+            if g.attr().test(UNIT) {
+                Stats::inc(&st.unit_page_reads);
+            }
             self.load(&g, None, out)?;
         }
         let a = g.attr();
@@ -488,6 +533,13 @@ impl Meta {
             None => self.encode(st, &mut *self.comp(0)?.stream()?, Some(page), at.nid)?,
         };
         let mut g = self.table.lock(index).ok_or(EIO)?;
+        if g.attr().test(UNIT) {
+            // A page of a unit rewritten: the others become pages first.
+            if let Err(err) = self.split(st, &mut g, Some(index)) {
+                self.forget(e);
+                return Err(err);
+            }
+        }
         self.commit(st, &mut g, e, at.now);
         Ok(())
     }
@@ -563,7 +615,15 @@ impl Meta {
             drop(g);
             return self.rw_partial_wb(st, write, buf, index, offset..end, at);
         }
+        if write && g.attr().test(UNIT) {
+            // Read-modify-write of a unit's page: it becomes a page first.
+            self.split(st, &mut g, None)?;
+        }
         let mut s = self.comp(0)?.stream()?;
+        if g.attr().test(UNIT) {
+            // A read: from the whole unit, decompressed into the stream.
+            return self.read_member_part(st, &g, &mut s, buf, offset..end);
+        }
         {
             let (codec, local, scratch) = s.parts();
             self.load(&g, Some((codec, local)), scratch)?;

@@ -12,6 +12,7 @@ use crate::logic::algo::{self, NR_COMPS};
 use crate::logic::parse::{self, PAGE_SHIFT};
 use crate::logic::post;
 use crate::logic::stats::{self, BufWriter};
+use crate::logic::unit;
 use core::fmt::Write;
 use kernel::prelude::*;
 use kernel::sync::atomic::Relaxed;
@@ -40,6 +41,8 @@ disk_attributes!(
         RecompAlgorithm,
         Recompress,
         AlgorithmParams,
+        UnitSize,
+        UnitStat,
     ];
 );
 
@@ -429,6 +432,62 @@ impl AttributeOps for CompressedWriteback {
         }
         cfg.compressed_wb = v;
         Ok(())
+    }
+}
+
+/// `unit_size` (ours): bytes compressed as one object when a bio writes
+/// them whole and aligned (a page: off, the default), before `disksize`.
+struct UnitSize;
+
+#[vtable]
+impl AttributeOps for UnitSize {
+    type Owner = Device;
+    const NAME: &'static CStr = c"unit_size";
+    const MODE: u16 = RW;
+
+    fn show(dev: &Device, page: &mut Page) -> Result<usize> {
+        show(dev, page, |w| {
+            let order = dev.cfg.lock().unit_order;
+            writeln!(w, "{}", unit::unit_bytes(order)).map_err(fmt_err)
+        })
+    }
+
+    fn store(dev: &Device, input: &[u8]) -> Result {
+        let _pass = dev.gate.enter()?;
+        let order = unit::parse_unit_size(input)?;
+        let mut cfg = dev.cfg.lock();
+        if cfg.state != DevState::Uninit {
+            return Err(EBUSY);
+        }
+        cfg.unit_order = order;
+        Ok(())
+    }
+}
+
+/// `unit_stat` (ours): what units did (`stats::write_unit_stat`).
+struct UnitStat;
+
+#[vtable]
+impl AttributeOps for UnitStat {
+    type Owner = Device;
+    const NAME: &'static CStr = c"unit_stat";
+    const MODE: u16 = RO;
+
+    fn show(dev: &Device, page: &mut Page) -> Result<usize> {
+        show(dev, page, |w| {
+            let st = &dev.stats;
+            stats::write_unit_stat(
+                w,
+                [
+                    st.units.load(Relaxed),
+                    st.unit_writes.load(Relaxed),
+                    st.unit_page_reads.load(Relaxed),
+                    st.unit_splits.load(Relaxed),
+                    st.unit_fallbacks.load(Relaxed),
+                ],
+            )
+            .map_err(fmt_err)
+        })
     }
 }
 

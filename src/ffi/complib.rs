@@ -182,11 +182,13 @@ impl CompLib {
     }
 
     /// A stream's working memory, with `dict` if the library has one.
-    pub(crate) fn work(&self, dict: Option<&Arc<LibDict>>) -> Result<LibWork> {
+    /// Inputs are pages or, when `unit` is over a page, units of `unit`
+    /// bytes.
+    pub(crate) fn work(&self, dict: Option<&Arc<LibDict>>, unit: usize) -> Result<LibWork> {
         match self.kind {
             Kind::Zstd => {
                 let zd = dict.map(|d| d.zstd.clone().ok_or(EINVAL)).transpose()?;
-                return Ok(LibWork::Zstd(ZstdWork::new(self.level, zd)?));
+                return Ok(LibWork::Zstd(ZstdWork::new(self.level, zd, unit)?));
             }
             Kind::Deflate => {
                 return Ok(LibWork::Deflate(DeflateWork::new(
@@ -275,8 +277,14 @@ impl CompLib {
     #[inline(always)]
     fn compress_lzo(&self, src: &[u8], dst: &mut [u8], wrk: *mut c_void) -> Result<usize> {
         // lzo writes without bounds: the output must take its worst case,
-        // as the C zram's backend gives it.
-        if src.len() > crate::logic::parse::PAGE_SIZE as usize || dst.len() < self.lzo_worst {
+        // as the C zram's backend gives it for a page (lzo1x_worst_compress
+        // for a unit).
+        let worst = if src.len() > crate::logic::parse::PAGE_SIZE as usize {
+            src.len() + src.len() / 16 + 64 + 3
+        } else {
+            self.lzo_worst
+        };
+        if dst.len() < worst {
             return Err(ENOSPC);
         }
         let mut n = dst.len();
@@ -285,8 +293,8 @@ impl CompLib {
         } else {
             b::lzo1x_1_compress
         };
-        // SAFETY: `src` is valid for its length (at most a page), `dst`
-        // holds at least lzo's worst case for a page, `wrk` is the
+        // SAFETY: `src` is valid for its length, `dst` holds at least
+        // lzo's worst case for that length, `wrk` is the
         // stream's work memory, large enough; `n` is a valid out-parameter.
         let r = unsafe { f(src.as_ptr(), src.len(), dst.as_mut_ptr(), &mut n, wrk) };
         if r != b::ZRS_LZO_E_OK || n > dst.len() {

@@ -318,11 +318,13 @@ pub(crate) unsafe fn owner_from_private<'a, T: 'static>(p: *mut c_void) -> ArcBo
 ///
 /// # Invariants
 ///
-/// `buf` is a segment (at most a page, never across a page of the device)
-/// of a bio that `submit_bio` handed to our disk `disk`, which stays
-/// mapped and ours alone for all of `'a` (we fill it for reads, only read
-/// it for writes). `'a` ends before the `zrs_rs_read()` or `zrs_rs_write()`
-/// call that made this object returns: before the helper unmaps the
+/// `buf` is a segment (at most a page, never across a page of the device;
+/// or, from `zrs_rs_units()`, whole pages of one multi-page bio_vec,
+/// starting at a page of the device) of a bio that `submit_bio` handed to
+/// our disk `disk`, which stays mapped and ours alone for all of `'a` (we
+/// fill it for reads, only read it for writes). `'a` ends before the
+/// `zrs_rs_read()`, `zrs_rs_write()` or `zrs_rs_units()` call that made
+/// this object returns: before the helper unmaps the
 /// segment, and so inside that `->submit_bio` call, during which the block
 /// layer holds the queue's usage counter (`Disk::freeze` waits for it).
 /// If `page` is not null, `buf` is the whole of `page` and `bio` the read
@@ -342,8 +344,9 @@ impl<'a> Segment<'a> {
     ///
     /// # Safety
     ///
-    /// `mem` is mapped and valid for `len` bytes, at most a page, for all of
-    /// `'a`; if `page` is not null, `mem` maps all of it and `bio` is the
+    /// `mem` is mapped and valid for `len` bytes, at most a page (or as the
+    /// type invariant allows from `zrs_rs_units()`), for all of `'a`; if
+    /// `page` is not null, `len` is a page and `mem` maps all of it and `bio` is the
     /// read bio it is a segment of; `node` is a NUMA node or -1; and the rest of the type invariant
     /// holds for `disk` and `'a`.
     #[inline(always)]

@@ -15,7 +15,7 @@ use super::disk::{owner_from_private, DiskOwner, Opened, Segment};
 pub(crate) mod proto {
     pub(crate) use super::super::bindings::{
         bio, gendisk, page, zrs_rs_discard, zrs_rs_open, zrs_rs_read, zrs_rs_slot_free_notify,
-        zrs_rs_write,
+        zrs_rs_units, zrs_rs_write,
     };
 }
 use kernel::ffi::{c_int, c_uint, c_ulong, c_void};
@@ -31,6 +31,10 @@ pub(crate) trait DiskOps: Send + Sync + 'static {
     /// Read (`write` false) or write one segment of a bio at `sector`;
     /// `now` is the access time its page records, read once per bio.
     fn segment(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result;
+    /// Read or write the whole units that the multi-page segment `seg`
+    /// at `sector` starts with: the bytes done, 0 for none (the segment
+    /// then goes page by page), `EOPNOTSUPP` if the disk has no units.
+    fn units(&self, seg: Segment<'_>, write: bool, sector: u64, now: u32) -> Result<usize>;
     /// Discard or write zeroes: `bytes` from `sector`.
     fn discard(&self, sector: u64, bytes: u32) -> Result;
     /// Swap freed its slot `index` (atomic context: must not sleep).
@@ -87,6 +91,41 @@ pub(crate) unsafe fn segment<T: DiskOwner + DiskOps>(
     // SAFETY: by the caller's guarantee, and `seg` does not outlive us.
     let seg = unsafe { Segment::from_raw(disk, mem, len, bio, page, nid) };
     errno_of(dev.segment(seg, write, sector, now))
+}
+
+/// A multi-page segment of a read or write bio of the disk whose private
+/// data is `p`, offered as units: the bytes done, or a negative errno.
+///
+/// # Safety
+///
+/// Called from `->submit_bio` of that live disk `disk` (Disk invariant)
+/// with `mem` mapping `len` bytes, whole pages of one bio_vec starting at
+/// a page of the disk, contiguous in the kernel's address space and ours
+/// alone for the call; `nid` is the NUMA node of the first page.
+#[doc(hidden)]
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn units<T: DiskOwner + DiskOps>(
+    p: *mut c_void,
+    disk: *mut bindings::gendisk,
+    mem: *mut c_void,
+    len: c_uint,
+    sector: u64,
+    now: u32,
+    write: bool,
+    nid: c_int,
+) -> c_int {
+    // SAFETY: by the caller's guarantee (Disk invariant).
+    let dev = unsafe { owner_from_private::<T>(p) };
+    let len = (len as usize).min(c_int::MAX as usize);
+    let (bio, page) = (core::ptr::null_mut(), core::ptr::null_mut());
+    // SAFETY: by the caller's guarantee (the type invariant's case for
+    // `zrs_rs_units()`), no page to chain to; `seg` does not outlive us.
+    let seg = unsafe { Segment::from_raw(disk, mem, len, bio, page, nid) };
+    match dev.units(seg, write, sector, now) {
+        // At most `len`, which fits.
+        Ok(n) => c_int::try_from(n.min(len)).unwrap_or(0),
+        Err(e) => e.to_errno(),
+    }
 }
 
 /// A discard or write-zeroes bio.
@@ -196,6 +235,27 @@ macro_rules! disk_upcalls {
                 }
             }
 
+            /// A multi-page segment of a read or write bio, as units.
+            ///
+            /// # Safety
+            ///
+            /// As for `entry::units`, from `zrs_submit_bio`.
+            #[no_mangle]
+            #[allow(clippy::too_many_arguments)]
+            unsafe extern "C" fn zrs_rs_units(
+                p: *mut c_void,
+                disk: *mut entry::proto::gendisk,
+                mem: *mut c_void,
+                len: c_uint,
+                sector: u64,
+                now: u32,
+                write: bool,
+                nid: c_int,
+            ) -> c_int {
+                // SAFETY: zrs_submit_bio calls us for multi-page segments.
+                unsafe { entry::units::<$t>(p, disk, mem, len, sector, now, write, nid) }
+            }
+
             /// A discard or write-zeroes bio.
             ///
             /// # Safety
@@ -228,6 +288,7 @@ macro_rules! disk_upcalls {
             let _ = [entry::proto::zrs_rs_open, zrs_rs_open];
             let _ = [entry::proto::zrs_rs_read, zrs_rs_read];
             let _ = [entry::proto::zrs_rs_write, zrs_rs_write];
+            let _ = [entry::proto::zrs_rs_units, zrs_rs_units];
             let _ = [entry::proto::zrs_rs_discard, zrs_rs_discard];
             let _ = [
                 entry::proto::zrs_rs_slot_free_notify,

@@ -30,12 +30,45 @@
 /* ---- bio-based block device ---- */
 
 /*
+ * A multi-page bio_vec (a large folio, say) at a page boundary of the
+ * device, offered whole to Rust, which stores or reads the whole units
+ * (unit_size) it starts with: the bytes it did, 0 for none (go on page by
+ * page), -EOPNOTSUPP with units off (do not ask again for this bio), or
+ * an error. The pages of one bio_vec are physically contiguous, so with
+ * no highmem they are one run of the linear map.
+ */
+static __always_inline int zrs_bio_units(void *priv, struct gendisk *disk,
+					 struct bio *bio, struct bvec_iter iter,
+					 u32 now, bool write)
+{
+#ifdef CONFIG_HIGHMEM
+	return -EOPNOTSUPP;
+#else
+	struct bio_vec mp = mp_bvec_iter_bvec(bio->bi_io_vec, iter);
+	u32 len = min_t(u32, mp.bv_len, INT_MAX) & PAGE_MASK;
+	int ret;
+
+	if (len <= PAGE_SIZE || offset_in_page(mp.bv_offset))
+		return 0;
+	ret = zrs_rs_units(priv, disk, bvec_virt(&mp), len, iter.bi_sector,
+			   now, write, page_to_nid(mp.bv_page));
+	if (ret > 0 && !write) {
+		for (u32 done = 0; done < (u32)ret; done += PAGE_SIZE)
+			flush_dcache_page(mp.bv_page +
+					  ((mp.bv_offset + done) >> PAGE_SHIFT));
+	}
+	return ret;
+#endif
+}
+
+/*
  * Walk the segments of a read or write bio, handing each (kmap'ed, at
  * most one page, never crossing a page of the device) to Rust with one
  * direct call, then account and end the bio. The first error fails the
  * bio, as in the C zram. Inlined into zrs_submit_bio once per direction,
  * so that a one-page bio costs a single call into the driver. `now` is
  * the access time the pages of this bio record: one clock read per bio.
+ * A segment of several pages is offered as units first (zrs_bio_units).
  */
 static __always_inline void zrs_bio_rw(void *priv, struct gendisk *disk,
 				       struct bio *bio, bool write)
@@ -43,14 +76,29 @@ static __always_inline void zrs_bio_rw(void *priv, struct gendisk *disk,
 	struct bvec_iter iter = bio->bi_iter;
 	unsigned long start = bio_start_io_acct(bio);
 	u32 now = (u32)ktime_get_boottime_seconds();
+	bool units = true;
 
 	do {
 		u32 offset = (iter.bi_sector & ((1 << ZRS_SECTORS_PER_PAGE_SHIFT) - 1))
 			     << SECTOR_SHIFT;
-		struct bio_vec bv = bio_iter_iovec(bio, iter);
+		struct bio_vec bv;
 		void *mem;
 		int ret;
 
+		if (units && !offset && iter.bi_size > PAGE_SIZE) {
+			ret = zrs_bio_units(priv, disk, bio, iter, now, write);
+			if (ret > 0) {
+				bio_advance_iter(bio, &iter, ret);
+				continue;
+			}
+			if (ret == -EOPNOTSUPP) {
+				units = false;
+			} else if (ret) {
+				bio->bi_status = BLK_STS_IOERR;
+				break;
+			}
+		}
+		bv = bio_iter_iovec(bio, iter);
 		bv.bv_len = min_t(u32, bv.bv_len, PAGE_SIZE - offset);
 		mem = kmap_local_page(bv.bv_page);
 		if (write)	/* Stored on the page's node, as in C. */

@@ -65,6 +65,8 @@ int zrs_rs_read(void *priv, struct gendisk *disk, void *mem, unsigned int len,
 		u64 sector, u32 now, struct bio *bio, struct page *page);
 int zrs_rs_write(void *priv, struct gendisk *disk, void *mem, unsigned int len,
 		 u64 sector, u32 now, int nid);
+int zrs_rs_units(void *priv, struct gendisk *disk, void *mem, unsigned int len,
+		 u64 sector, u32 now, bool write, int nid);
 int zrs_rs_discard(void *priv, u64 sector, u32 bytes);
 void zrs_rs_slot_free_notify(void *priv, struct gendisk *disk, unsigned long index);
 

@@ -108,6 +108,9 @@ pub(crate) struct ZstdWork {
     ws: Option<(KVVec<u64>, KVVec<u64>)>,
     dict: Option<Arc<ZstdDict>>,
     prm: b::zstd_parameters,
+    /// For units (`unit_size`): chosen for their size, as `prm` is for a
+    /// page; the same as `prm` with units off.
+    uprm: b::zstd_parameters,
 }
 
 // SAFETY: the contexts are plain memory with no CPU or thread affinity,
@@ -115,10 +118,14 @@ pub(crate) struct ZstdWork {
 unsafe impl Send for ZstdWork {}
 
 impl ZstdWork {
-    /// Contexts for `level`, or for `dict`, as the C backend's `create`.
-    pub(crate) fn new(level: i32, dict: Option<Arc<ZstdDict>>) -> Result<Self> {
+    /// Contexts for `level`, or for `dict`, as the C backend's `create`;
+    /// with room for inputs of `unit` bytes when that is over a page.
+    pub(crate) fn new(level: i32, dict: Option<Arc<ZstdDict>>, unit: usize) -> Result<Self> {
         // SAFETY: a pure computation.
         let prm = unsafe { b::zstd_get_params(level, PAGE) };
+        let unit = (unit as u64).max(PAGE);
+        // SAFETY: a pure computation.
+        let uprm = unsafe { b::zstd_get_params(level, unit) };
         if dict.is_some() {
             // SAFETY: the helper returns a static allocator pair; the
             // contexts are ours, freed below or by Drop.
@@ -137,6 +144,7 @@ impl ZstdWork {
                     ws: None,
                     dict,
                     prm,
+                    uprm,
                 }),
                 _ => {
                     // SAFETY: each is NULL (accepted) or ours and unused.
@@ -151,7 +159,8 @@ impl ZstdWork {
         // SAFETY: `prm` is a valid parameter set; a pure computation.
         let (csz, dsz) = unsafe {
             (
-                b::zstd_cctx_workspace_bound(&prm.cParams),
+                b::zstd_cctx_workspace_bound(&prm.cParams)
+                    .max(b::zstd_cctx_workspace_bound(&uprm.cParams)),
                 b::zstd_dctx_workspace_bound(),
             )
         };
@@ -173,6 +182,7 @@ impl ZstdWork {
                 ws: Some((cws, dws)),
                 dict: None,
                 prm,
+                uprm,
             }),
             _ => Err(EINVAL),
         }
@@ -182,14 +192,18 @@ impl ZstdWork {
     /// does not fit or zstd fails.
     pub(crate) fn compress(&mut self, src: &[u8], dst: &mut [u8]) -> Result<usize> {
         let (s, d) = (src.as_ptr().cast(), dst.as_mut_ptr().cast());
-        // SAFETY: the contexts are ours (type invariant, `&mut self`);
-        // `src` and `dst` are valid for the lengths passed, which bound
-        // what zstd reads and writes; a dictionary matches the context.
+        let prm = if src.len() as u64 > PAGE {
+            &self.uprm
+        } else {
+            &self.prm
+        };
+        // SAFETY: the contexts are ours (type invariant, `&mut self`), the
+        // compression one sized for both parameter sets; `src` and `dst`
+        // are valid for the lengths passed, which bound what zstd reads and
+        // writes; a dictionary matches the context.
         let n = check(unsafe {
             match &self.dict {
-                None => {
-                    b::zstd_compress_cctx(self.cctx.as_ptr(), d, dst.len(), s, src.len(), &self.prm)
-                }
+                None => b::zstd_compress_cctx(self.cctx.as_ptr(), d, dst.len(), s, src.len(), prm),
                 Some(dict) => b::zstd_compress_using_cdict(
                     self.cctx.as_ptr(),
                     d,

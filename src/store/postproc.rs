@@ -53,11 +53,24 @@ impl Meta {
 
     /// Select slot `index` if `pick` accepts its attributes: mark it and
     /// remember it. False if it could not be remembered (no memory): the
-    /// scan stops there, as in C.
-    fn select(&self, index: usize, cands: &mut Candidates, pick: impl Fn(Attr) -> bool) -> bool {
+    /// scan stops there, as in C. A page of a unit that `pick` would take
+    /// as a page of its own makes the unit split first (writeback and
+    /// recompression work on pages); if that fails, it is skipped.
+    fn select(
+        &self,
+        st: &Stats,
+        index: usize,
+        cands: &mut Candidates,
+        pick: impl Fn(Attr) -> bool,
+    ) -> bool {
         let Some(mut g) = self.table.lock(index) else {
             return true;
         };
+        if g.attr().test(slot::UNIT) {
+            if !pick(self.pp_view(&g)) || self.split(st, &mut g, None).is_err() {
+                return true;
+            }
+        }
         let a = g.attr();
         if !pick(a) {
             return true;
@@ -111,7 +124,7 @@ impl Meta {
                 if full {
                     return;
                 }
-                full = !self.select(index, &mut cands, |a| post::wb_selects(mode, a));
+                full = !self.select(st, index, &mut cands, |a| post::wb_selects(mode, a));
             }
         });
         if let Err(e) = parsed {
@@ -273,7 +286,7 @@ impl Meta {
             .all(Option::is_none);
         let mut cands = Candidates::new();
         for index in 0..self.nr_pages() {
-            if !self.select(index, &mut cands, |a| {
+            if !self.select(st, index, &mut cands, |a| {
                 post::recomp_selects(req.mode, prio, a)
             }) {
                 break;
