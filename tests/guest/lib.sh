@@ -119,3 +119,17 @@ readback4() { # label
 # acomp implementation above the generic one. The guest's init fails the
 # test if no request went through it.
 ASYNC_ALGO=842
+
+# Transparent huge pages on every anonymous fault, for zrs-unitio's I/O
+# buffer (tinyconfig kernels have no madvise(2)); thp_restore puts the
+# previous setting back. No-ops on a kernel without THP.
+THP_ENABLED=/sys/kernel/mm/transparent_hugepage/enabled
+thp_always() {
+	[ -e $THP_ENABLED ] || return 0
+	THP_WAS=$(sed 's/.*\[\(.*\)\].*/\1/' $THP_ENABLED)
+	echo always > $THP_ENABLED
+}
+thp_restore() {
+	[ -n "$THP_WAS" ] && echo "$THP_WAS" > $THP_ENABLED
+	return 0
+}

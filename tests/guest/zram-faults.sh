@@ -7,12 +7,18 @@
 # batch pages, backing-device bios, new objects). Every error path must unwind: the operation fails with an
 # errno, the device stays usable or cleanly uninitialised, and kmemleak
 # (the harness) finds nothing.
+# ZRS_UNIT (zram-faults@unit): devices store units of that size, the data
+# go in as whole units (zrs-unitio, from a huge page), and failures also
+# land in unit chunk allocation (which falls back to pages) and in the
+# splits that writeback and recompression make.
 . ./lib.sh
 dbg=/sys/kernel/debug
 [ -d $dbg/failslab ] && [ -d $dbg/fail_page_alloc ] || skip "kernel without failslab/fail_page_alloc (use the debug kernel)"
 trials=${ZRS_FAULT_TRIALS:-24}
-# The C zram's run (@c) is for the record, at half the size.
+# The C zram's run (@c) is for the record, and @unit repeats ours with
+# units: both at half the size.
 [ "${ZRS_DRIVER:-rs}" = c ] && trials=12
+[ -n "$ZRS_UNIT" ] && trials=12
 probs="1 2 5 20"
 
 arm() { # facility percent
@@ -27,6 +33,28 @@ arm() { # facility percent
 	echo $2 > $f/probability
 }
 disarm() { echo 0 > $dbg/$1/probability; echo 0 > $dbg/$1/times; }
+[ -n "$ZRS_UNIT" ] && thp_always
+# Load the driver, with units if asked for (unit_size outlives resets).
+load() {
+	zram_load
+	[ -z "$ZRS_UNIT" ] || echo $ZRS_UNIT > /sys/block/zram0/unit_size || fail "unit_size"
+}
+# Write FILE at the start of zram0, direct: as whole units with ZRS_UNIT.
+put() { # file
+	if [ -n "$ZRS_UNIT" ]; then
+		zrs-unitio /dev/zram0 put "$1"
+	else
+		dd if="$1" of=/dev/zram0 bs=64k oflag=direct 2>/dev/null
+	fi
+}
+# Add zram0's unit_stat to the totals before a reset clears it.
+uw=0 usplit=0 ufb=0
+unit_totals() {
+	[ -n "$ZRS_UNIT" ] || return 0
+	local a b c d e
+	read -r a b c d e < /sys/block/zram0/unit_stat
+	uw=$((uw + b)) usplit=$((usplit + d)) ufb=$((ufb + e))
+}
 # Run a command as a task that the armed facility may fail.
 faulty() { bash -c 'echo 1 > /proc/self/make-it-fail; exec "$@"' _ "$@"; }
 
@@ -50,7 +78,7 @@ while :; do
 passes=$((passes + 1))
 for fac in failslab fail_page_alloc; do
 	# disksize: the slot table, the pool, the compressor and its streams.
-	zram_load
+	load
 	for n in $(seq 1 $trials); do
 		p=$(echo $probs | cut -d' ' -f$((n % 4 + 1)))
 		arm $fac $p
@@ -100,11 +128,15 @@ for fac in failslab fail_page_alloc; do
 	# EIO, the slot keeps its old data.
 	echo 8M > /sys/block/zram0/disksize
 	head -c 65536 /dev/urandom > /tmp/old
-	dd if=/tmp/old of=/dev/zram0 bs=64k oflag=direct 2>/dev/null || fail "write old data"
+	put /tmp/old || fail "write old data"
 	textdata 65536 > /tmp/new
 	for n in $(seq 1 8); do
 		arm $fac $(echo $probs | cut -d' ' -f$((n % 4 + 1)))
-		faulty dd if=/tmp/new of=/dev/zram0 bs=64k oflag=direct 2>/dev/null
+		if [ -n "$ZRS_UNIT" ]; then
+			faulty zrs-unitio /dev/zram0 put /tmp/new
+		else
+			faulty dd if=/tmp/new of=/dev/zram0 bs=64k oflag=direct 2>/dev/null
+		fi
 		disarm $fac
 		ops=$((ops + 1))
 		dd if=/dev/zram0 of=/tmp/back bs=64k count=1 iflag=direct 2>/dev/null || fail "read after $fac write fault"
@@ -118,6 +150,7 @@ for fac in failslab fail_page_alloc; do
 	done
 	check_log "writes under $fac"
 	faults=$((faults + $(awk '{print $2}' /sys/block/zram0/io_stat)))
+	unit_totals
 	echo 1 > /sys/block/zram0/reset
 
 	# Writeback and recompression: whatever fails, every page still reads
@@ -125,7 +158,7 @@ for fac in failslab fail_page_alloc; do
 	echo /dev/ram0 > /sys/block/zram0/backing_dev || fail "backing_dev"
 	echo algo=zstd > /sys/block/zram0/recomp_algorithm || fail "recomp_algorithm"
 	echo 8M > /sys/block/zram0/disksize || fail "disksize for post-processing"
-	dd if=/tmp/pp of=/dev/zram0 bs=64k oflag=direct 2>/dev/null || fail "write for post-processing"
+	put /tmp/pp || fail "write for post-processing"
 	for n in $(seq 1 4); do
 		for op in "idle all" "recompress type=idle" "writeback huge" "writeback idle"; do
 			arm $fac $(echo $probs | cut -d' ' -f$((n % 4 + 1)))
@@ -152,11 +185,19 @@ for fac in failslab fail_page_alloc; do
 		dd if=/tmp/pp of=/dev/zram0 bs=4k count=16 seek=$((n * 4)) skip=$((n * 4)) oflag=direct 2>/dev/null
 	done
 	check_log "writeback/recompress under $fac"
+	unit_totals
 	echo 1 > /sys/block/zram0/reset
 	zram_unload
 done
 soak_left || break
 done
 [ $faults -gt 0 ] || fail "no injected failure reached the driver in $ops operations"
-emit "driver=$(driver_module) passes=$passes ops=$ops faults=$faults nowrite=$nowrite"
+thp_restore
+units=
+if [ -n "$ZRS_UNIT" ]; then
+	[ $uw -gt 0 ] || fail "no unit written"
+	[ $usplit -gt 0 ] || fail "no unit split by post-processing"
+	units=" unit_writes=$uw unit_splits=$usplit unit_fallbacks=$ufb"
+fi
+emit "driver=$(driver_module) passes=$passes ops=$ops faults=$faults nowrite=$nowrite$units"
 log "ok ($(driver_module)): $passes pass(es), $ops operations under injected allocation failures: $faults failed cleanly ($nowrite never reached the driver), every error path unwound"

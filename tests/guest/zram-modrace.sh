@@ -7,6 +7,8 @@
 # works or fails with a clean errno; the harness fails the run on any
 # splat ("Removing state N which has instances left", UAF, lockdep) or hang.
 # ZRS_DRIVER=c (zram-modrace@c) runs the same race on the in-tree C zram.
+# ZRS_UNIT (zram-modrace@unit): unit_size joins the race, and the data go
+# in as whole units (zrs-unitio, from a huge page).
 . ./lib.sh
 secs=${SOAK:-20}
 M=$(driver_module)
@@ -20,8 +22,17 @@ modprobe brd rd_nr=3 rd_size=8192 || fail "modprobe brd"
 # next rmmod (on the debug kernel under TCG a writer may otherwise never
 # see its device with data), and the module must still compress with it
 # after the race.
-alg=lz4 alg2=lzo-rle pre= every=3 gap=0
+alg=lz4 alg2=lzo-rle pre= every=3 gap=0 dsz=16384
 [ "${ZRS_ASYNC:-0}" = 1 ] && alg=$ASYNC_ALGO alg2=$ASYNC_ALGO pre="comp_algorithm $ASYNC_ALGO" every=1 gap=3
+[ -n "$ZRS_UNIT" ] && pre="unit_size $ZRS_UNIT" dsz=$ZRS_UNIT && thp_always
+# The data, in one write: whole units from a huge page with ZRS_UNIT.
+put() { # device (as a path that open(2) will not create)
+	if [ -n "$ZRS_UNIT" ]; then
+		zrs-unitio "$1" put /tmp/d
+	else
+		dd if=/tmp/d of="$1" bs=64k oflag=direct 2>/dev/null
+	fi
+}
 writer() { # device id
 	local n=0 r f v op round=0
 	while [ ! -e /tmp/race.stop ]; do
@@ -39,7 +50,7 @@ writer() { # device id
 				# module is out there is no /dev/zramN, and dd must
 				# not leave a regular file in its place for the next
 				# load (and test) to trip on.
-				dd if=/tmp/d of=/proc/self/fd/3 bs=64k oflag=direct 2>/dev/null 3</dev/zram$1
+				put /proc/self/fd/3 3</dev/zram$1
 				n=$((n + 1)); continue ;;
 			state)
 				cat /sys/kernel/debug/zram/zram$1/block_state > /dev/null 2>&1
@@ -53,8 +64,8 @@ writer() { # device id
 		echo $n > /tmp/race.w$1
 	done
 }
-head -c 16384 /dev/urandom > /tmp/d
-textdata 16384 >> /tmp/d
+head -c $dsz /dev/urandom > /tmp/d
+textdata $dsz >> /tmp/d
 control() {
 	local n=0 r id
 	while [ ! -e /tmp/race.stop ]; do
@@ -102,12 +113,17 @@ racereq=
 [ $cycles -ge 2 ] || fail "only $cycles unload cycles in $(( $(date +%s) - start ))s"
 rmmod $M 2>/dev/null
 modprobe $M && echo $alg > /sys/block/zram0/comp_algorithm &&
+	{ [ -z "$ZRS_UNIT" ] || echo $ZRS_UNIT > /sys/block/zram0/unit_size; } &&
 	echo 64M > /sys/block/zram0/disksize || fail "module unusable after the race"
-dd if=/tmp/d of=/dev/zram0 bs=64k oflag=direct 2>/dev/null &&
-	cmp -n 32768 /tmp/d /dev/zram0 || fail "data through $alg corrupted after the race"
+put /dev/zram0 && cmp -n $((2 * dsz)) /tmp/d /dev/zram0 || fail "data through $alg corrupted after the race"
+if [ -n "$ZRS_UNIT" ]; then
+	[ "$(awk '{ print $2 }' /sys/block/zram0/unit_stat)" -gt 0 ] ||
+		fail "no unit written after the race: $(cat /sys/block/zram0/unit_stat)"
+fi
 zram_unload
 for f in /dev/zram*; do
 	[ -e "$f" ] && [ ! -b "$f" ] && fail "$f is not a block device after the race"
 done
+thp_restore
 emit "driver=$M cycles=$cycles refused=$busy ops=$ops$racereq"
 log "ok ($M): $cycles rmmod/modprobe cycles ($busy refused), $ops sysfs operations, all with clean errno"

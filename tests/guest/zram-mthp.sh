@@ -7,7 +7,9 @@
 # counters in hugepages-64kB/stats must show both, and none of it may go
 # wrong. Needs a kernel with CONFIG_THP_SWAP (Debian's; the project's own
 # kernels are built without THP) and zswap never enabled.
-# ZRS_DRIVER=c (zram-mthp@c) runs the same on the in-tree C zram.
+# ZRS_DRIVER=c (zram-mthp@c) runs the same on the in-tree C zram;
+# ZRS_UNIT (zram-mthp@unit) sets our unit_size, and then the folios must
+# have been stored as units, and some swapped-in pages read from them.
 . ./lib.sh
 T=/sys/kernel/mm/transparent_hugepage
 [ -d $T/hugepages-64kB ] || skip "kernel without mTHP (CONFIG_TRANSPARENT_HUGEPAGE)"
@@ -20,6 +22,9 @@ counters() { # -> "swpout swpout_fallback swpin swpin_fallback"
 echo never > $T/enabled
 echo always > $T/hugepages-64kB/enabled
 zram_load
+if [ -n "$ZRS_UNIT" ]; then
+	echo $ZRS_UNIT > /sys/block/zram0/unit_size || fail "unit_size $ZRS_UNIT"
+fi
 echo 256M > /sys/block/zram0/disksize || fail disksize
 mkswap /dev/zram0 > /dev/null || fail mkswap
 swapon /dev/zram0 || fail swapon
@@ -34,6 +39,12 @@ read -r out1 fb1 in1 infb1 < <(counters)
 cat /tmp/memtest.out
 echo "hugepages-64kB: swpout $((out1 - out0)) (fallback $((fb1 - fb0))), swpin $((in1 - in0)) (fallback $((infb1 - infb0)))"
 echo "mm_stat: $(cat /sys/block/zram0/mm_stat)"
+us=
+if [ -n "$ZRS_UNIT" ]; then
+	read -r _ uw upr spl fbk < /sys/block/zram0/unit_stat
+	us=" unit_writes=$uw unit_page_reads=$upr unit_splits=$spl unit_fallbacks=$fbk"
+	echo "unit_stat: $(cat /sys/block/zram0/unit_stat)"
+fi
 echo never > $T/hugepages-64kB/enabled
 rmdir /sys/fs/cgroup/zrs
 swapoff /dev/zram0 || fail swapoff
@@ -42,5 +53,8 @@ zram_unload
 	fail "memtest: $(cat /tmp/memtest.out)"
 [ $((out1 - out0)) -gt 0 ] || fail "no 64 KiB folio was swapped out whole"
 [ $((in1 - in0)) -gt 0 ] || fail "no 64 KiB folio was swapped in whole"
-emit "driver=$(driver_module) swpout_64k=$((out1 - out0)) swpout_fallback=$((fb1 - fb0)) swpin_64k=$((in1 - in0)) swpin_fallback=$((infb1 - infb0))"
+if [ -n "$ZRS_UNIT" ]; then
+	[ "$uw" -gt 0 ] || fail "no folio stored as a unit"
+fi
+emit "driver=$(driver_module) swpout_64k=$((out1 - out0)) swpout_fallback=$((fb1 - fb0)) swpin_64k=$((in1 - in0)) swpin_fallback=$((infb1 - infb0))$us"
 log "ok ($(driver_module)): $((out1 - out0)) 64 KiB folios out and $((in1 - in0)) in whole, no mismatch"
