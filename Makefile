@@ -14,9 +14,11 @@
 #                               distribution's headers, as DKMS passes)
 #   make uninstall              undo exactly that: the C zram is back
 #   make soak [SECS=600]        reliability tests for about SECS each
-#   make bench [QUICK=1] [ALG=lz4] [BOOTS=det]  ours against the C zram in
-#                               QEMU: fio, swap, memory, the limit (BOOTS=det:
-#                               the deterministic boot only); not in check
+#   make bench [QUICK=1] [ALG=lz4] [BOOTS=det|units]  ours against the C
+#                               zram in QEMU: fio, swap, memory, the limit
+#                               (BOOTS=det: the deterministic boots only;
+#                               BOOTS=units: unit_size against pages and C,
+#                               tests/bench/units.py); not in check
 #   make bench-bundle [OUT=f.tar.xz]  the scaling runs, packed with QEMU
 #                               for a bigger machine (tests/bench/run-scale.sh)
 #   make profile [ALG=] [DS=95] [WL=a:b] [RT=40] [SMP=1] [KERNEL=debian]  perf in the deterministic

@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
-# make bench [QUICK=1] [ALG=lz4] [BOOTS=det]: zram_rs against the in-tree C
-# zram on the release kernel, in QEMU. Not part of make check (it is long).
-# BOOTS=det runs only the deterministic boot (the headline, 8 minutes).
+# make bench [QUICK=1] [ALG=lz4] [BOOTS=det|units]: zram_rs against the
+# in-tree C zram on the release kernel, in QEMU. Not part of make check (it
+# is long). BOOTS=det runs only the deterministic boots (the headline).
+# BOOTS=units runs only unit_size's boot: det-debian-units, where
+# bench-units compares units with pages and with the C zram on swap of
+# 64 KiB folios and on direct I/O, lz4 and zstd (tests/bench/units.py
+# makes units.md); Debian's kernel, because ours have no mTHP swap.
 #
 # Boots, each running both drivers alternately (ours, C, ours, C, ...):
 #   det     -icount shift=0,sleep=off -cpu max,-erms,-fsrm, kernel
@@ -23,7 +27,7 @@
 QUICK=${QUICK:-0}
 ALG=${ALG:-lz4}
 BOOTS=${BOOTS:-all}
-case $BOOTS in all | det) ;; *) die "BOOTS is all or det" ;; esac
+case $BOOTS in all | det | units) ;; *) die "BOOTS is all, det or units" ;; esac
 [ "$QUICK" = 0 ] || QUICK=1
 ZRS_FLAVOURS=release bash "$ZRS_TOP/scripts/setup.sh"
 # Debian's python3, which python3-matplotlib is for (not a pyenv shim).
@@ -114,6 +118,13 @@ boot() { # [-k flavour] name smp mem qemu-extra kernel-cmdline-extra args tests.
 }
 
 t_all=$SECONDS
+if [ "$BOOTS" = units ]; then
+	boot -k debian det-debian-units 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" \
+		"rounds=2 runtime=$runtime swapmib=$real_mib" bench-info bench-units
+	"$PY" "$ZRS_TOP/tests/bench/units.py" "$out"
+	msg "bench: units done in $((SECONDS - t_all)) s; $out/units.md"
+	exit 0
+fi
 boot det 2 2G "$DET_QEMU_EXTRA" "$DET_CMDLINE_EXTRA" "$common ds=$ds jobs=1 wl=$det_wl" \
 	bench-info bench-limit bench-fio bench-swap bench-wb bench-algos bench-mem
 # The same deterministic matrix on Debian's own kernel (gcc-built, so no

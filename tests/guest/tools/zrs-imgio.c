@@ -14,6 +14,11 @@
  * Prints "rkb=N rms=N wkb=N wms=N" (KiB moved and elapsed ms per
  * direction, ms 0 for a direction that did no I/O), as bench-lib.sh's
  * run_io does for fio.
+ *
+ * With ZRS_IMGIO_HUGE=1 the buffer is anonymous memory at a 2 MiB
+ * boundary, so that large folios (THP or mTHP, as the guest enables them)
+ * back it and a block reaches the device as one multi-page bio_vec
+ * (bench-units); otherwise it is page-aligned heap memory.
  */
 #define _GNU_SOURCE
 #include <fcntl.h>
@@ -83,7 +88,17 @@ static void job(int fd, const char *img, uint64_t isz, const char *rw,
 	uint64_t end = secs ? now_ns() + secs * 1000000000ULL : 0, i = 0;
 	char *buf;
 
-	if (posix_memalign((void **)&buf, 4096, bs) || !nblk) {
+	if (getenv("ZRS_IMGIO_HUGE")) {
+		uint64_t h = 2 << 20;
+		char *m = mmap(NULL, bs + h, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		buf = m == MAP_FAILED ? NULL :
+		      (char *)(((uintptr_t)m + h - 1) & ~(uintptr_t)(h - 1));
+	} else if (posix_memalign((void **)&buf, 4096, bs)) {
+		buf = NULL;
+	}
+	if (!buf || !nblk) {
 		c->err = 1;
 		return;
 	}
