@@ -14,8 +14,8 @@ res=$(cat $r)
 echo "$res"
 rmmod zram_rs || fail "rmmod zram_rs failed"
 echo "$res" | grep -q 'not ok' && fail "a KUnit test failed (above)"
-for t in slot_table_lock_and_words cpu_slots_set_once disk_claim_and_srcubox_replace \
-	zstd_levels_are_the_library_s libraries_round_trip_with_parameters; do
+for t in slot_table_lock_and_words slot_table_groups cpu_slots_set_once disk_claim_and_srcubox_replace \
+	zstd_levels_are_the_library_s libraries_round_trip_with_parameters libraries_round_trip_a_unit; do
 	echo "$res" | grep -Eq "^[[:space:]]*ok [0-9]+ $t\$" || fail "KUnit test $t did not pass"
 done
 echo "$res" | grep -Eq '^ok [0-9]+ zram_rs_ffi$' || fail "the suite zram_rs_ffi did not pass"
