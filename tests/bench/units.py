@@ -26,7 +26,13 @@ def records(path):
         r = {"kind": w[2]}
         for kv in w[3:]:
             k, _, v = kv.partition("=")
-            r[k] = int(v) if v.lstrip("-").isdigit() else v
+            try:
+                r[k] = int(v)
+            except ValueError:
+                try:
+                    r[k] = float(v)
+                except ValueError:
+                    r[k] = v
         recs.append(r)
     return recs
 
