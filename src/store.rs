@@ -432,7 +432,7 @@ impl Meta {
             self.read_backing(st, index, blk, out, chain)?;
             g = self.table.lock(index).ok_or(EIO)?;
         } else {
-            if g.attr().test(UNIT) {
+            if g.attr().test(UNIT) && g.attr().test(slot::ULIVE) {
                 Stats::inc(&st.unit_page_reads);
             }
             self.load(&g, None, out)?;

@@ -12,6 +12,7 @@
 //! a free) clears `PP_SLOT`, and a slot that lost it is skipped.
 
 use crate::ffi::bdev::WriteQueue;
+use crate::ffi::slots::SlotGuard;
 use crate::logic::post::{self, Idle, Recompress};
 use crate::logic::slot::{self, Attr, HUGE, IDLE, INCOMPRESSIBLE, PP_SLOT, WB};
 use crate::logic::stats::BufWriter;
@@ -53,33 +54,24 @@ impl Meta {
 
     /// Select slot `index` if `pick` accepts its attributes: mark it and
     /// remember it. False if it could not be remembered (no memory): the
-    /// scan stops there, as in C. A page of a unit that `pick` would take
-    /// as a page of its own makes the unit split first (writeback and
-    /// recompression work on pages); if that fails, it is skipped.
-    fn select(
-        &self,
-        st: &Stats,
-        index: usize,
-        cands: &mut Candidates,
-        pick: impl Fn(Attr) -> bool,
-    ) -> bool {
+    /// scan stops there, as in C. A page of a unit is judged as a page of
+    /// its own (`pp_view`); the unit is split only when such a page is
+    /// processed (`pp_page`), so a pass that stops early (a page limit, the
+    /// writeback limit) splits no more units than it processes pages.
+    fn select(&self, index: usize, cands: &mut Candidates, pick: impl Fn(Attr) -> bool) -> bool {
         let Some(mut g) = self.table.lock(index) else {
             return true;
         };
-        if g.attr().test(slot::UNIT) {
-            if !pick(self.pp_view(&g)) || self.split(st, &mut g, None).is_err() {
-                return true;
-            }
-        }
-        let a = g.attr();
-        if !pick(a) {
+        let view = self.pp_view(&g);
+        if !pick(view) {
             return true;
         }
+        let a = g.attr();
         g.set_attr(a.with(PP_SLOT, true));
         // Allocate with no slot lock held: reclaim may write to this device.
         drop(g);
         if cands
-            .push((post::pp_bucket(a.size()), index), GFP_KERNEL)
+            .push((post::pp_bucket(view.size()), index), GFP_KERNEL)
             .is_err()
         {
             self.unselect_order(&[index]);
@@ -124,7 +116,7 @@ impl Meta {
                 if full {
                     return;
                 }
-                full = !self.select(st, index, &mut cands, |a| post::wb_selects(mode, a));
+                full = !self.select(index, &mut cands, |a| post::wb_selects(mode, a));
             }
         });
         if let Err(e) = parsed {
@@ -169,7 +161,7 @@ impl Meta {
             Stats::inc(&st.bd_count);
             next += 1;
             let filled = q
-                .with_page(&req, |buf| self.fill_wb_page(index, buf))
+                .with_page(&req, |buf| self.fill_wb_page(st, index, buf))
                 .and_then(|r| r);
             if filled.is_err() {
                 q.put(req);
@@ -195,14 +187,30 @@ impl Meta {
         ret
     }
 
+    /// The selected locked slot `g` as a page of its own: a page of a unit
+    /// splits it first (its pages keep their selection). False if there is
+    /// then nothing to process: a page freed meanwhile, or one the split
+    /// found to be one repeated word, which no pass takes.
+    fn pp_page(&self, st: &Stats, g: &mut SlotGuard<'_>) -> Result<bool> {
+        let a = g.attr();
+        if !a.test(slot::UNIT) {
+            return Ok(true);
+        }
+        if !a.test(slot::ULIVE) {
+            return Ok(false);
+        }
+        self.split(st, g, None)?;
+        Ok(!g.attr().test(slot::SAME))
+    }
+
     /// Copy what slot `index` holds into `buf` for writeback (decompressed,
     /// or raw when written back compressed), if it is still selected.
-    fn fill_wb_page(&self, index: usize, buf: &mut [u8]) -> Result {
-        let g = self.table.lock(index).ok_or(EIO)?;
-        let a = g.attr();
-        if !a.test(PP_SLOT) {
+    fn fill_wb_page(&self, st: &Stats, index: usize, buf: &mut [u8]) -> Result {
+        let mut g = self.table.lock(index).ok_or(EIO)?;
+        if !g.attr().test(PP_SLOT) || !self.pp_page(st, &mut g)? {
             return Err(EAGAIN);
         }
+        let a = g.attr();
         if !self.compressed_wb || a.test(HUGE) {
             return self.load(&g, None, buf);
         }
@@ -286,7 +294,7 @@ impl Meta {
             .all(Option::is_none);
         let mut cands = Candidates::new();
         for index in 0..self.nr_pages() {
-            if !self.select(st, index, &mut cands, |a| {
+            if !self.select(index, &mut cands, |a| {
                 post::recomp_selects(req.mode, prio, a)
             }) {
                 break;
@@ -318,6 +326,12 @@ impl Meta {
                 continue;
             };
             if !g.attr().test(PP_SLOT) {
+                continue;
+            }
+            // A unit that cannot be split (no memory) keeps this page.
+            if !self.pp_page(st, &mut g).unwrap_or(false) {
+                let a = g.attr();
+                g.set_attr(a.with(PP_SLOT, false));
                 continue;
             }
             let r = self.recompress_slot(

@@ -22,7 +22,7 @@ use super::{At, Encoded, Meta, Stats, PAGE, SECTORS_PER_PAGE_SHIFT};
 use crate::comp::Stream;
 use crate::ffi::slots::SlotGuard;
 use crate::ffi::zspool::Handle;
-use crate::logic::slot::{self, Attr, IDLE, ULIVE, UNIT};
+use crate::logic::slot::{self, Attr, IDLE, PP_SLOT, ULIVE, UNIT};
 use crate::logic::unit::{self, MAX_UNIT_PAGES};
 use core::ops::Range;
 use kernel::prelude::*;
@@ -290,7 +290,7 @@ impl Meta {
     pub(super) fn kill_member(&self, st: &Stats, g: &mut SlotGuard<'_>) {
         let a = g.attr();
         if a.test(ULIVE) {
-            g.set_attr(a.with(ULIVE, false).with(IDLE, false));
+            g.set_attr(a.with(ULIVE, false).with(IDLE, false).with(PP_SLOT, false));
             Stats::dec(&st.pages_stored);
         }
         let live = g
@@ -317,8 +317,8 @@ impl Meta {
 
     /// If the locked group `g` holds a unit, store its live pages (but
     /// `except`, which the caller is about to rewrite) one by one, each
-    /// keeping its access time and idle mark, and free the unit. On error
-    /// the unit is left whole.
+    /// keeping its access time, idle mark and post-processing selection,
+    /// and free the unit. On error the unit is left whole.
     pub(super) fn split(&self, st: &Stats, g: &mut SlotGuard<'_>, except: Option<usize>) -> Result {
         if !g.attr().test(UNIT) {
             return Ok(());
@@ -361,7 +361,7 @@ impl Meta {
             g.focus(j);
             self.commit(st, g, e, a.ac_time());
             let now = g.attr();
-            g.set_attr(now.with(IDLE, a.test(IDLE)));
+            g.set_attr(now.with(IDLE, a.test(IDLE)).with(PP_SLOT, a.test(PP_SLOT)));
         }
         g.focus(at);
         Stats::inc(&st.unit_splits);

@@ -73,8 +73,13 @@ for cfg in lz4:64K zstd:64K deflate:16K lzo-rle:32K; do
 	[ "$u" -gt 0 ] || fail "$cfg: no unit member in block_state"
 	log "$cfg: $(cat /tmp/unitio.out); unit_stat $(xargs < $z/unit_stat); mm_stat $(xargs < $z/mm_stat)"
 	verify "$cfg"
-	# Post-processing works on pages: the units it picks split first.
+	# Post-processing works on pages: a unit splits when a pass comes to
+	# one of its pages, so a pass that stops at once splits nothing.
 	echo all > $z/idle || fail "idle ($cfg)"
+	echo 1 > $z/writeback_limit_enable && echo 0 > $z/writeback_limit || fail "writeback_limit"
+	expect_write $z/writeback idle EIO
+	expect_eq "$cfg: splits by a writeback stopped by its limit" "$(awk '{ print $4 }' $z/unit_stat)" $spl
+	echo 0 > $z/writeback_limit_enable
 	echo idle > $z/writeback || fail "writeback ($cfg)"
 	read -r units2 _ _ spl2 _ < $z/unit_stat
 	[ "$spl2" -gt "$spl" ] || fail "$cfg: writeback split no unit"
@@ -86,6 +91,9 @@ for cfg in lz4:64K zstd:64K deflate:16K lzo-rle:32K; do
 	zrs-unitio /dev/zram0 $((ops / 2)) $((2 * runs + 101)) /tmp/shadow > /tmp/unitio.out ||
 		fail "$cfg, second run: $(cat /tmp/unitio.out)"
 	read -r units _ _ spl _ < $z/unit_stat
+	echo max_pages=1 > $z/recompress || fail "recompress max_pages=1 ($cfg)"
+	read -r _ _ _ spl1 _ < $z/unit_stat
+	[ $((spl1 - spl)) -le 1 ] || fail "$cfg: recompress max_pages=1 split $((spl1 - spl)) units"
 	echo > $z/recompress || fail "recompress ($cfg)"
 	read -r units2 _ _ spl2 _ < $z/unit_stat
 	[ "$units" = 0 ] || [ "$spl2" -gt "$spl" ] || fail "$cfg: recompression split no unit"
