@@ -1,16 +1,17 @@
 // SPDX-License-Identifier: GPL-2.0
 
-//! The slot table: one `(handle, attr)` pair per page of the device, each
-//! with a sleeping bit lock in its attribute word.
+//! The slot table: one `(handle, attr)` pair per page of the device, and
+//! sleeping bit locks in the attribute words.
 //!
 //! Slots are locked by group: `2^order` aligned slots (one unit, see
 //! `logic::unit`) share the lock bit of their first slot, so that a unit
 //! and its members change together. With units off (order 0) each slot
 //! is its own group, exactly as in the C zram.
 //!
-//! Only the lock holder reads or writes a slot, so the guard reads the
-//! attribute word once when it takes the lock and keeps it; the handle
-//! word, which no one else ever touches, is a plain word. Each page I/O so
+//! Only the holder of a slot's group lock reads or writes the slot, so
+//! the guard reads the attribute word once when it takes the lock and
+//! keeps it; the handle word, which no one else ever touches, is a plain
+//! word. Each page I/O so
 //! costs one atomic load and one atomic store of the attribute word beside
 //! the lock itself, as in the C zram.
 
@@ -41,10 +42,12 @@ pub(crate) struct SlotTable {
     slots: KVVec<Slot>,
     /// Slots per lock group: `1 << order`.
     order: u32,
+    /// `!((1 << order) - 1)`: an index to its group's first slot.
+    head_mask: usize,
 }
 
 // SAFETY: the only non-`Sync` part of a slot is its handle word, which only
-// the holder of that slot's lock accesses (`Slot` invariant); the lock's
+// the holder of that slot's group lock accesses (`Slot` invariant); the lock's
 // acquire and release order the accesses of successive holders.
 unsafe impl Sync for SlotTable {}
 
@@ -65,7 +68,11 @@ impl SlotTable {
                 .map_err(|_| ENOMEM)?;
         }
         // INVARIANT: nobody holds any lock yet.
-        Ok(SlotTable { slots, order })
+        Ok(SlotTable {
+            slots,
+            order,
+            head_mask: !((1usize << order) - 1),
+        })
     }
 
     /// Slots per lock group, as a power of two.
@@ -77,7 +84,7 @@ impl SlotTable {
     /// The first slot of `index`'s group.
     #[inline(always)]
     fn head(&self, index: usize) -> usize {
-        index & !((1usize << self.order) - 1)
+        index & self.head_mask
     }
 
     /// Number of slots.
@@ -95,7 +102,13 @@ impl SlotTable {
     #[inline(always)]
     pub(crate) fn lock(&self, index: usize) -> Option<SlotGuard<'_>> {
         let slot = self.slots.get(index)?;
-        let lock = self.slots.get(self.head(index))?;
+        let head = self.head(index);
+        // With units off every slot is its own group's first.
+        let lock = if head == index {
+            slot
+        } else {
+            self.slots.get(head)?
+        };
         // SAFETY: `attr` is a valid, aligned 64-bit word (an `unsigned long`
         // on 64-bit kernels, which is all we build for) that lives as long
         // as `self`.
@@ -195,8 +208,8 @@ impl SlotGuard<'_> {
     /// The handle word (a zsmalloc handle, or the fill word of a same page).
     #[inline]
     pub(crate) fn handle(&self) -> u64 {
-        // SAFETY: we hold the slot's lock (type invariant), so no one else
-        // accesses the handle word (`Slot` invariant).
+        // SAFETY: we hold the lock of the slot's group (type invariant), so
+        // no one else accesses the handle word (`Slot` invariant).
         unsafe { *self.slot.handle.get() }
     }
 

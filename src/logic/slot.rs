@@ -5,14 +5,20 @@
 //! tracking (which we always have).
 //!
 //! ```text
-//!  63            32 31      22 21 20 19   18   17   16  15  14   13  12..0
-//! +---------------+----------+-----+----+----+----+----+---+----+----+-----+
-//! | ac_time (s)   |  unused  |prio |inc |idle|huge| pp |wb |lock|same|size |
-//! +---------------+----------+-----+----+----+----+----+---+----+----+-----+
+//!  63          32 31    24 23  22  21 20 19   18   17   16  15  14   13  12..0
+//! +-------------+--------+---+----+-----+----+----+----+----+---+----+----+-----+
+//! | ac_time (s) | unused |ul |unit|prio |inc |idle|huge| pp |wb |lock|same|size |
+//! +-------------+--------+---+----+-----+----+----+----+----+---+----+----+-----+
 //! ```
 //!
 //! `size` needs `PAGE_SHIFT + 1` bits (0..=4096). The lock bit is taken with
 //! a sleeping bit lock; every other field is changed only by its holder.
+//!
+//! A slot with `unit` set is a member of a unit (`unit_size`): several
+//! pages compressed as one object, stored as chunks of at most a page in
+//! the members' handle fields, in order (`size` is then the chunk's
+//! length, 0 for a member that holds none). `ul` says whether the
+//! member's own page is still live; the chunks go with the last one.
 
 use super::parse::PAGE_SHIFT;
 
