@@ -535,7 +535,8 @@ impl Meta {
         let mut g = self.table.lock(index).ok_or(EIO)?;
         if g.attr().test(UNIT) {
             // A page of a unit rewritten: the others become pages first.
-            if let Err(err) = self.split(st, &mut g, Some(index)) {
+            let member = index - g.group().start;
+            if let Err(err) = self.split(st, &mut g, 1 << member) {
                 self.forget(e);
                 return Err(err);
             }
@@ -617,7 +618,7 @@ impl Meta {
         }
         if write && g.attr().test(UNIT) {
             // Read-modify-write of a unit's page: it becomes a page first.
-            self.split(st, &mut g, None)?;
+            self.split(st, &mut g, 0)?;
         }
         let mut s = self.comp(0)?.stream()?;
         if g.attr().test(UNIT) {

@@ -199,7 +199,7 @@ impl Meta {
         if !a.test(slot::ULIVE) {
             return Ok(false);
         }
-        self.split(st, g, None)?;
+        self.split(st, g, 0)?;
         Ok(!g.attr().test(slot::SAME))
     }
 

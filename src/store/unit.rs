@@ -149,16 +149,57 @@ impl Meta {
     }
 
     /// Store the unit `data` at slot `head` page by page.
+    /// As a run of page writes: the pages before the first that cannot
+    /// be stored (no memory, `mem_limit`) are new, the rest keep their
+    /// old data, whatever the group held (the pages are all stored before
+    /// anything is replaced). A unit there is not split only to have its
+    /// pages overwritten: the pages written are left out of the split.
     fn write_pages(&self, st: &Stats, head: usize, data: &[u8], at: At) -> Result {
-        // It replaces the whole group: drop what it held at once, rather
-        // than split a unit there only to overwrite its pages.
-        if let Some(mut g) = self.table.lock(head) {
-            self.drop_group(st, &mut g);
+        let mut enc: [Option<Encoded>; MAX_UNIT_PAGES] = Default::default();
+        let mut failed = Ok(());
+        {
+            let mut s = self.comp(0)?.stream()?;
+            for (e, page) in enc.iter_mut().zip(data.chunks(PAGE)) {
+                let made = match slot::same_filled(page) {
+                    Some(word) => Ok(Encoded::Same(word)),
+                    None => self.encode(st, &mut s, Some(page), at.nid),
+                };
+                match made {
+                    Ok(m) => *e = Some(m),
+                    Err(err) => {
+                        failed = Err(err);
+                        break;
+                    }
+                }
+            }
         }
-        for (j, page) in data.chunks(PAGE).enumerate() {
-            self.write_page(st, head + j, page, at)?;
+        let written = enc
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.is_some())
+            .fold(0u32, |m, (k, _)| m | 1 << k);
+        if written == 0 {
+            // Not even the first page: everything keeps its old data.
+            return failed;
         }
-        Ok(())
+        let forget = |enc: [Option<Encoded>; MAX_UNIT_PAGES]| {
+            enc.into_iter().flatten().for_each(|e| self.forget(e));
+        };
+        let Some(mut g) = self.table.lock(head) else {
+            forget(enc);
+            return Err(EIO);
+        };
+        if let Err(err) = self.split(st, &mut g, written) {
+            forget(enc);
+            return Err(err);
+        }
+        for (j, e) in g.group().zip(enc) {
+            if let Some(e) = e {
+                g.focus(j);
+                self.commit(st, &mut g, e, at.now);
+            }
+        }
+        failed
     }
 
     /// Read the unit at slot `head` into `out`, if it is stored whole and
@@ -316,10 +357,11 @@ impl Meta {
     }
 
     /// If the locked group `g` holds a unit, store its live pages (but
-    /// `except`, which the caller is about to rewrite) one by one, each
-    /// keeping its access time, idle mark and post-processing selection,
-    /// and free the unit. On error the unit is left whole.
-    pub(super) fn split(&self, st: &Stats, g: &mut SlotGuard<'_>, except: Option<usize>) -> Result {
+    /// those in `except`, a mask of members the caller is about to
+    /// rewrite) one by one, each keeping its access time, idle mark and
+    /// post-processing selection, and free the unit. On error the unit is
+    /// left whole.
+    pub(super) fn split(&self, st: &Stats, g: &mut SlotGuard<'_>, except: u32) -> Result {
         if !g.attr().test(UNIT) {
             return Ok(());
         }
@@ -332,7 +374,7 @@ impl Meta {
             for (k, j) in group.clone().enumerate() {
                 let a = g.member(j).ok_or(EIO)?.1;
                 *kept.get_mut(k).ok_or(EIO)? = a;
-                if !a.test(ULIVE) || Some(j) == except {
+                if !a.test(ULIVE) || except & (1 << k) != 0 {
                     continue;
                 }
                 let s = &mut *s;
