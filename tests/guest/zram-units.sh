@@ -48,7 +48,8 @@ verify() { # what
 # 2. Integrity, per algorithm and unit size.
 ops=${ZRS_UNITS_OPS:-400}
 runs=0 units_seen=0 splits=0 page_reads=0 fallbacks=0
-setup() { # algo unit_size: everything a reset forgets, then disksize
+setup() { # algo unit_size compressed_writeback: what a reset forgets, disksize
+	echo $3 > $z/compressed_writeback || fail "compressed_writeback $3"
 	echo $1 > $z/comp_algorithm || fail "algorithm $1"
 	recomp=zstd; [ $1 = zstd ] && recomp=deflate
 	echo algo=$recomp > $z/recomp_algorithm || fail "recomp_algorithm $recomp"
@@ -56,9 +57,10 @@ setup() { # algo unit_size: everything a reset forgets, then disksize
 	echo $2 > $z/unit_size || fail "unit_size $2"
 	echo 8M > $z/disksize || fail "disksize ($1:$2)"
 }
-for cfg in lz4:64K zstd:64K deflate:16K lzo-rle:32K; do
-	algo=${cfg%:*} us=${cfg#*:}
-	setup $algo $us
+# Pages split out of units are written back plain, or compressed (:1).
+for cfg in lz4:64K:0 zstd:64K:1 deflate:16K:0 lzo-rle:32K:1; do
+	algo=${cfg%%:*} us=${cfg#*:} cwb=${us#*:} us=${us%:*}
+	setup $algo $us $cwb
 	runs=$((runs + 1))
 	zrs-unitio /dev/zram0 $ops $((2 * runs)) /tmp/shadow > /tmp/unitio.out 2>&1 ||
 		fail "$cfg: $(cat /tmp/unitio.out)"
@@ -87,7 +89,7 @@ for cfg in lz4:64K zstd:64K deflate:16K lzo-rle:32K; do
 	[ "$(awk '{ print $1 }' $z/bd_stat)" -gt 0 ] || fail "$cfg: nothing written back"
 	verify "$cfg, after writeback"
 	echo 1 > $z/reset || fail "reset ($cfg)"
-	setup $algo $us
+	setup $algo $us $cwb
 	zrs-unitio /dev/zram0 $((ops / 2)) $((2 * runs + 101)) /tmp/shadow > /tmp/unitio.out ||
 		fail "$cfg, second run: $(cat /tmp/unitio.out)"
 	read -r units _ _ spl _ < $z/unit_stat
@@ -112,6 +114,7 @@ done
 [ $fallbacks -gt 0 ] || fail "no incompressible unit was stored as pages"
 
 # 3. mem_limit: 1 MiB for 8 MiB of compressible units.
+echo 0 > $z/compressed_writeback
 echo lz4 > $z/comp_algorithm
 echo 64K > $z/unit_size
 echo 8M > $z/disksize || fail "disksize (mem_limit)"
