@@ -369,7 +369,10 @@ impl Meta {
         if a.test(UNIT) {
             // Callers holding a stream deal with units themselves.
             return match stream {
-                None => self.load_member(g, out),
+                None => {
+                    let mut s = self.comp(0)?.stream()?;
+                    self.read_member(g, &mut s, out, 0..PAGE)
+                }
                 Some(_) => Err(EIO),
             };
         }
@@ -498,6 +501,22 @@ impl Meta {
         Ok(Encoded::Obj(self.store(st, out, nid)?, len, false))
     }
 
+    /// What `page` (the scratch page if `None`) is to be stored as: its
+    /// repeated word, or an object `encode` makes with the locked stream.
+    #[inline(always)]
+    fn encode_page(
+        &self,
+        st: &Stats,
+        s: &mut Stream,
+        page: Option<&[u8]>,
+        nid: i32,
+    ) -> Result<Encoded> {
+        match slot::same_filled(page.unwrap_or(&s.scratch)) {
+            Some(word) => Ok(Encoded::Same(word)),
+            None => self.encode(st, s, page, nid),
+        }
+    }
+
     /// Put `e` into the locked slot `g`, freeing what it held.
     #[inline(always)]
     fn commit(&self, st: &Stats, g: &mut SlotGuard<'_>, e: Encoded, now: u32) {
@@ -623,7 +642,10 @@ impl Meta {
         let mut s = self.comp(0)?.stream()?;
         if g.attr().test(UNIT) {
             // A read: from the whole unit, decompressed into the stream.
-            return self.read_member_part(st, &g, &mut s, buf, offset..end);
+            if g.attr().test(slot::ULIVE) {
+                Stats::inc(&st.unit_page_reads);
+            }
+            return self.read_member(&g, &mut s, buf, offset..end);
         }
         {
             let (codec, local, scratch) = s.parts();
@@ -634,10 +656,7 @@ impl Meta {
                 return Ok(());
             }
         }
-        let e = match slot::same_filled(&s.scratch) {
-            Some(word) => Encoded::Same(word),
-            None => self.encode(st, &mut s, None, at.nid)?,
-        };
+        let e = self.encode_page(st, &mut s, None, at.nid)?;
         drop(s);
         self.commit(st, &mut g, e, at.now);
         Ok(())

@@ -101,7 +101,8 @@ impl Drop for ZstdDict {
 /// `cctx` and `dctx` are valid contexts owned by this object: inside the
 /// workspaces `ws` (which never move: the vectors are not resized) when
 /// it is `Some`, else allocated by zstd. With `dict`, they were made for
-/// it.
+/// it. `cctx` can compress with `prm` and with `uprm` (its workspace is
+/// sized for the larger of the two).
 pub(crate) struct ZstdWork {
     cctx: NonNull<b::zstd_cctx>,
     dctx: NonNull<b::zstd_dctx>,

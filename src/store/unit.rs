@@ -160,11 +160,7 @@ impl Meta {
         {
             let mut s = self.comp(0)?.stream()?;
             for (e, page) in enc.iter_mut().zip(data.chunks(PAGE)) {
-                let made = match slot::same_filled(page) {
-                    Some(word) => Ok(Encoded::Same(word)),
-                    None => self.encode(st, &mut s, Some(page), at.nid),
-                };
-                match made {
+                match self.encode_page(st, &mut s, Some(page), at.nid) {
                     Ok(m) => *e = Some(m),
                     Err(err) => {
                         failed = Err(err);
@@ -248,29 +244,11 @@ impl Meta {
         codec.decompress_into(src, out.unwrap_or(ubuf))
     }
 
-    /// One page of the locked unit member `g` into `out`: zeroes if its
-    /// page was freed, else from the whole unit, decompressed.
-    pub(super) fn load_member(&self, g: &SlotGuard<'_>, out: &mut [u8]) -> Result {
-        if !g.attr().test(ULIVE) {
-            slot::fill(out, 0);
-            return Ok(());
-        }
-        let mut s = self.comp(0)?.stream()?;
-        self.decode_unit(g, &mut s, None)?;
-        let k = g.index() - g.group().start;
-        let page = s.unit.get(k * PAGE..(k + 1) * PAGE).ok_or(EIO)?;
-        if slot::copy(out, page) {
-            Ok(())
-        } else {
-            Err(EIO)
-        }
-    }
-
-    /// `range` of the page of the locked unit member `g` into `buf`, with
-    /// the stream `s` held.
-    pub(super) fn read_member_part(
+    /// `range` of the page of the locked unit member `g` into `buf`:
+    /// zeroes if its page was freed, else from the whole unit,
+    /// decompressed with the stream `s`.
+    pub(super) fn read_member(
         &self,
-        st: &Stats,
         g: &SlotGuard<'_>,
         s: &mut Stream,
         buf: &mut [u8],
@@ -280,7 +258,6 @@ impl Meta {
             slot::fill(buf, 0);
             return Ok(());
         }
-        Stats::inc(&st.unit_page_reads);
         self.decode_unit(g, s, None)?;
         let base = (g.index() - g.group().start) * PAGE;
         let part = s
@@ -382,10 +359,7 @@ impl Meta {
                 if !slot::copy(&mut s.scratch, page) {
                     return Err(EIO);
                 }
-                let e = match slot::same_filled(&s.scratch) {
-                    Some(word) => Encoded::Same(word),
-                    None => self.encode(st, s, None, crate::ffi::this_node())?,
-                };
+                let e = self.encode_page(st, s, None, crate::ffi::this_node())?;
                 *enc.get_mut(k).ok_or(EIO)? = Some(e);
             }
             Ok(())
